@@ -1,0 +1,76 @@
+# 农安信用门户 — two commands: `make run` and `make test` (see README).
+PYTHON ?= python3.11
+VENV := .venv
+BIN := $(VENV)/bin
+STAMP := $(VENV)/.installed
+HOST ?= 127.0.0.1
+PORT ?= 8000
+SYSTEM_PACKAGES := chromium fonts-wqy-microhei poppler-utils gettext
+
+.PHONY: run test venv system-deps messages migrate demo lint format ci bench-credit bench-search bench-checks bench-portal clean
+
+$(STAMP): pyproject.toml
+	@command -v $(PYTHON) >/dev/null || { echo "需要 Python 3.11 / Python 3.11 is required ($(PYTHON) not found)"; exit 1; }
+	test -d $(VENV) || $(PYTHON) -m venv $(VENV)
+	$(BIN)/pip install --quiet --upgrade pip
+	$(BIN)/pip install --quiet -e '.[dev]'
+	touch $(STAMP)
+
+venv: $(STAMP)
+
+# System packages: installed when missing and apt-get is available; otherwise say what to install.
+system-deps:
+	@missing=""; \
+	command -v chromium >/dev/null || missing="$$missing chromium"; \
+	fc-list 2>/dev/null | grep -qi -E 'wenquanyi|noto.*cjk' || missing="$$missing fonts-wqy-microhei"; \
+	command -v pdftoppm >/dev/null || missing="$$missing poppler-utils"; \
+	command -v msgfmt >/dev/null || missing="$$missing gettext"; \
+	if [ -n "$$missing" ]; then \
+	  if command -v apt-get >/dev/null && [ "$$(id -u)" = 0 ]; then \
+	    echo "Installing system packages:$$missing"; \
+	    (apt-get install -y -qq $$missing >/dev/null 2>&1 || (apt-get update -qq && apt-get install -y -qq $$missing >/dev/null)) || exit 1; \
+	  else \
+	    echo "请先安装系统软件包 / Please install system packages:$$missing"; exit 1; \
+	  fi; \
+	fi
+
+messages: $(STAMP) system-deps
+	$(BIN)/python manage.py compilemessages --ignore '.venv' -v 0
+
+migrate: $(STAMP)
+	$(BIN)/python manage.py migrate --noinput -v 0
+
+demo: migrate messages
+	$(BIN)/python manage.py load_demo --if-empty
+	$(BIN)/python manage.py ensure_admin
+
+run: demo
+	$(BIN)/python manage.py collectstatic --noinput -v 0
+	@echo "站点 Site: http://$(HOST):$(PORT)/   管理后台 Admin: http://$(HOST):$(PORT)/admin/"
+	$(BIN)/python manage.py runserver $(HOST):$(PORT)
+
+test: $(STAMP) system-deps messages
+	$(BIN)/python -m pytest $(PYTEST_ARGS)
+
+lint: $(STAMP)
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+
+format: $(STAMP)
+	$(BIN)/ruff format .
+	$(BIN)/ruff check --fix .
+
+bench-credit: $(STAMP)
+	$(BIN)/python -m benchmarks.credit
+
+bench-search: $(STAMP)
+	$(BIN)/python -m benchmarks.search
+
+bench-checks: $(STAMP)
+	$(BIN)/python -m benchmarks.checks
+
+bench-portal: $(STAMP)
+	$(BIN)/python -m benchmarks.portal
+
+clean:
+	rm -rf $(VENV) var/
