@@ -85,3 +85,18 @@ def celery_worker(django_db_setup, django_db_blocker):
         except subprocess.TimeoutExpired:
             proc.kill()
         log.close()
+
+
+@pytest.fixture(autouse=True)
+def _reference_data(request):
+    """Transactional tests truncate every table afterwards, migrations' data included:
+    put the GB/T 2260 regions and policy v1 back before such a test runs."""
+    marker = request.node.get_closest_marker("django_db")
+    transactional = "transactional_db" in request.fixturenames or (
+        marker is not None and marker.kwargs.get("transaction", False)
+    )
+    if transactional:
+        request.getfixturevalue("transactional_db")
+        from credit.reference import ensure_reference_data
+
+        ensure_reference_data()
