@@ -60,8 +60,13 @@ format: $(STAMP)
 	$(BIN)/ruff format .
 	$(BIN)/ruff check --fix .
 
+BENCH_PG := postgres://postgres@127.0.0.1:5432/nongan_bench
+BENCH_BROKER := CELERY_BROKER_URL=redis://127.0.0.1:6379/2 REDIS_URL=redis://127.0.0.1:6379/3
+
+# Embedded default first; then PostgreSQL with 1 and 2 real Celery workers.
 bench-credit: $(STAMP)
-	$(BIN)/python -m benchmarks.credit
+	env -u DATABASE_URL -u CELERY_BROKER_URL $(BIN)/python -m benchmarks.credit
+	DATABASE_URL=$(BENCH_PG) $(BENCH_BROKER) $(BIN)/python -m benchmarks.credit --workers 1 2
 
 bench-search: $(STAMP)
 	$(BIN)/python -m benchmarks.search
