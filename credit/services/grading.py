@@ -14,6 +14,7 @@ from datetime import date, timedelta
 from django.db import transaction
 from django.utils import timezone
 
+from credit import events
 from credit.models import (
     BlacklistEntry,
     ChangeKind,
@@ -90,6 +91,7 @@ class RecomputeStats:
     restrictions_imposed: int = 0
     restrictions_lifted: int = 0
     restrictions_amended: int = 0
+    change_ids: list[int] = field(default_factory=list, repr=False)
     results: dict[int, GradeResult] = field(default_factory=dict, repr=False)
 
     def add(self, other: "RecomputeStats") -> None:
@@ -139,9 +141,25 @@ def recompute(
         if as_of == today:
             events += _sync_restrictions(producers, results, facts, today, actor, stats)
         record_many(events)
+        _announce(stats, changed_ids=[pid for pid, p in producers.items() if p.grade_changed],
+                  change_ids=stats.change_ids)
     if keep_results:
         stats.results = results
     return stats
+
+
+def _announce(stats, changed_ids: list[int], change_ids: list[int]) -> None:
+    """Tell listeners (search index, webhooks) once the transaction has committed."""
+    if changed_ids:
+        transaction.on_commit(
+            lambda: events.grades_changed.send(sender=Producer, producer_ids=changed_ids)
+        )
+    if change_ids:
+        transaction.on_commit(
+            lambda: events.restriction_changes_created.send(
+                sender=RestrictionChange, change_ids=change_ids
+            )
+        )
 
 
 def _store_grades(producers, results, as_of, actor, reason, stats) -> list[Event]:
@@ -149,6 +167,7 @@ def _store_grades(producers, results, as_of, actor, reason, stats) -> list[Event
     for pid, result in results.items():
         fp = fingerprint(result)
         producer = producers[pid]
+        producer.grade_changed = False
         if fp == producer.grade_fingerprint:
             continue
         data = result.to_dict()
@@ -182,6 +201,7 @@ def _store_grades(producers, results, as_of, actor, reason, stats) -> list[Event
                 },
             )
         )
+        producer.grade_changed = True
         producer.grade, producer.score = result.grade, result.score
         producer.graded_on, producer.grade_fingerprint = as_of, fp
         changed.append(producer)
@@ -260,7 +280,7 @@ def _sync_restrictions(producers, results, facts, today, actor, stats) -> list[E
 
     Restriction.objects.bulk_create(to_create, batch_size=2000)
     Restriction.objects.bulk_update(to_update, ["end", "basis", "lifted_at"], batch_size=2000)
-    RestrictionChange.objects.bulk_create(
+    change_rows = RestrictionChange.objects.bulk_create(
         [
             RestrictionChange(
                 restriction=row,
@@ -274,6 +294,7 @@ def _sync_restrictions(producers, results, facts, today, actor, stats) -> list[E
         ],
         batch_size=2000,
     )
+    stats.change_ids = [row.pk for row in change_rows]
     for _row, kind in changes:
         attr = f"restrictions_{kind}"
         setattr(stats, attr, getattr(stats, attr) + 1)
