@@ -7,7 +7,7 @@ HOST ?= 127.0.0.1
 PORT ?= 8000
 SYSTEM_PACKAGES := chromium fonts-wqy-microhei poppler-utils gettext
 
-.PHONY: run test venv system-deps messages migrate demo lint format ci bench-credit bench-search bench-checks bench-portal clean
+.PHONY: run test venv system-deps system-deps-test messages migrate demo lint format ci bench-credit bench-search bench-checks bench-portal clean
 
 $(STAMP): pyproject.toml
 	@command -v $(PYTHON) >/dev/null || { echo "需要 Python 3.11 / Python 3.11 is required ($(PYTHON) not found)"; exit 1; }
@@ -18,21 +18,32 @@ $(STAMP): pyproject.toml
 
 venv: $(STAMP)
 
-# System packages: installed when missing and apt-get is available; otherwise say what to install.
-system-deps:
-	@missing=""; \
-	command -v chromium >/dev/null || missing="$$missing chromium"; \
-	fc-list 2>/dev/null | grep -qi -E 'wenquanyi|noto.*cjk' || missing="$$missing fonts-wqy-microhei"; \
-	command -v pdftoppm >/dev/null || missing="$$missing poppler-utils"; \
-	command -v msgfmt >/dev/null || missing="$$missing gettext"; \
+# System packages, installed when missing and apt-get is available (we are root); otherwise
+# stop and say what to install. `make run` needs gettext (catalogues) and a CJK font (PDFs);
+# the tests also need Chromium (browser tests) and poppler-utils (PDFs to images/text).
+define need_packages
+	@missing=""; for spec in $(1); do \
+	  pkg=$${spec%%:*}; probe=$${spec#*:}; \
+	  sh -c "$$probe" >/dev/null 2>&1 || missing="$$missing $$pkg"; \
+	done; \
 	if [ -n "$$missing" ]; then \
 	  if command -v apt-get >/dev/null && [ "$$(id -u)" = 0 ]; then \
 	    echo "Installing system packages:$$missing"; \
-	    (apt-get install -y -qq $$missing >/dev/null 2>&1 || (apt-get update -qq && apt-get install -y -qq $$missing >/dev/null)) || exit 1; \
+	    (apt-get install -y -qq $$missing >/dev/null 2>&1 || \
+	     (apt-get update -qq && apt-get install -y -qq $$missing >/dev/null)) || exit 1; \
 	  else \
-	    echo "请先安装系统软件包 / Please install system packages:$$missing"; exit 1; \
+	    echo "请先安装系统软件包 / Please install these system packages:$$missing"; exit 1; \
 	  fi; \
 	fi
+endef
+RUN_PACKAGES := gettext:'command -v msgfmt' fonts-wqy-microhei:'fc-list | grep -qi wenquanyi'
+TEST_PACKAGES := $(RUN_PACKAGES) chromium:'command -v chromium' poppler-utils:'command -v pdftoppm'
+
+system-deps:
+	$(call need_packages,$(RUN_PACKAGES))
+
+system-deps-test:
+	$(call need_packages,$(TEST_PACKAGES))
 
 messages: $(STAMP) system-deps
 	$(BIN)/python manage.py compilemessages --ignore '.venv' -v 0
@@ -49,7 +60,7 @@ run: demo
 	@echo "站点 Site: http://$(HOST):$(PORT)/   管理后台 Admin: http://$(HOST):$(PORT)/admin/"
 	$(BIN)/python manage.py runserver $(HOST):$(PORT)
 
-test: $(STAMP) system-deps messages
+test: $(STAMP) system-deps-test messages
 	$(BIN)/python -m pytest $(PYTEST_ARGS)
 
 lint: $(STAMP)
