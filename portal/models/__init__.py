@@ -1,0 +1,62 @@
+from .base import Badge, CategoryListField, ListingMixin, SectionIndexPage, reading_minutes
+from .content import (
+    ArticleIndexPage,
+    ArticlePage,
+    PolicyDocument,
+    PolicyIndexPage,
+    PolicyKind,
+    PolicyPage,
+    PolicyStatus,
+    RumourIndexPage,
+    RumourRebuttalPage,
+    RumourSource,
+    StandardPage,
+    Verdict,
+)
+from .data import (
+    CountyLevel,
+    CountyStatus,
+    DataKind,
+    DataPage,
+    NoticeIndexPage,
+    QualityCountyIndexPage,
+    QualityCountyPage,
+    UnqualifiedNoticePage,
+)
+from .home import HomePage, HomePageFeatured, HomePageSection
+from .site_settings import PortalSettings
+from .taxonomy import BilingualNameMixin, Topic
+
+__all__ = [
+    "ArticleIndexPage",
+    "ArticlePage",
+    "Badge",
+    "BilingualNameMixin",
+    "CategoryListField",
+    "CountyLevel",
+    "CountyStatus",
+    "DataKind",
+    "DataPage",
+    "HomePage",
+    "HomePageFeatured",
+    "HomePageSection",
+    "ListingMixin",
+    "NoticeIndexPage",
+    "PolicyDocument",
+    "PolicyIndexPage",
+    "PolicyKind",
+    "PolicyPage",
+    "PolicyStatus",
+    "PortalSettings",
+    "QualityCountyIndexPage",
+    "QualityCountyPage",
+    "RumourIndexPage",
+    "RumourRebuttalPage",
+    "RumourSource",
+    "SectionIndexPage",
+    "StandardPage",
+    "Topic",
+    "UnqualifiedNoticePage",
+    "Verdict",
+    "reading_minutes",
+]

@@ -1,0 +1,3 @@
+"""Public non-page routes of the portal (feeds, dashboard data, robots.txt…)."""
+
+urlpatterns: list = []
