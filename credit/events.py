@@ -1,10 +1,13 @@
-"""Signals other apps listen to. credit imports nothing from them (DESIGN §3); they learn
-of changes here. Sent on commit, so listeners always read the committed state."""
+"""Domain events other apps listen to; credit imports nothing from them (DESIGN §3).
 
-from django.dispatch import Signal
+Both are sent on commit, so listeners read the committed state. Grades and restriction
+changes are written in bulk (no post_save), so these are the way to learn of them.
+"""
 
-# producer_ids: list[int] — grades stored for these producers changed.
-grades_changed = Signal()
+import django.dispatch
 
-# change_ids: list[int] — new RestrictionChange rows (the joint-punishment feed).
-restriction_changes_created = Signal()
+# producer_ids: list[int] — stored grades of these producers changed (search reindexes).
+grades_changed = django.dispatch.Signal()
+
+# change_ids: list[int] — new RestrictionChange rows, the joint-punishment feed (webhooks).
+restriction_changes_created = django.dispatch.Signal()
