@@ -3,6 +3,7 @@
 import hashlib
 import json
 
+from django.core.serializers.json import DjangoJSONEncoder
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
@@ -17,7 +18,7 @@ class AuditEvent(models.Model):
     object_id = models.CharField(_("对象"), max_length=64)
     producer_id = models.BigIntegerField(_("主体"), null=True, blank=True, db_index=True)
     reason = models.CharField(_("原因"), max_length=500, blank=True)
-    data = models.JSONField(_("内容"), default=dict)
+    data = models.JSONField(_("内容"), default=dict, encoder=DjangoJSONEncoder)
     prev_hash = models.CharField(max_length=64)
     hash = models.CharField(max_length=64, unique=True)
 

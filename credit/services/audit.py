@@ -5,14 +5,17 @@ deleting or reordering any event breaks the chain from that point. `AuditHead` k
 newest hash and count so removing events from the end is caught as well.
 """
 
+import json
 from collections.abc import Iterable
 from dataclasses import dataclass
 
+from django.core.serializers.json import DjangoJSONEncoder
 from django.db import connection, transaction
 from django.utils import timezone
 
 from credit.models import AuditEvent
 from credit.models.audit import GENESIS, AuditHead
+from credit.services.bulk import insert_rows
 
 # Any constant works: it just names the one lock every chain writer takes on PostgreSQL.
 _PG_LOCK_KEY = 0x4E4F4E47
@@ -27,6 +30,16 @@ class Event:
     reason: str = ""
     data: dict | None = None
     producer_id: int | None = None
+
+
+EVENT_FIELDS = ("at", "actor", "action", "object_type", "object_id", "producer_id", "reason",
+                "data", "prev_hash", "hash")
+
+
+def _as_stored(data: dict | None) -> dict:
+    """The data exactly as the JSON column will give it back (Decimals and dates become
+    strings), so the hash computed now verifies after a round trip through the database."""
+    return json.loads(json.dumps(data or {}, cls=DjangoJSONEncoder))
 
 
 def actor_name(user) -> str:
@@ -63,13 +76,13 @@ def record_many(events: Iterable[Event]) -> int:
                 object_id=str(e.object_id),
                 producer_id=e.producer_id,
                 reason=e.reason[:500],
-                data=e.data or {},
+                data=_as_stored(e.data),
                 prev_hash=prev,
             )
             row.hash = row.compute_hash()
             prev = row.hash
             rows.append(row)
-        AuditEvent.objects.bulk_create(rows, batch_size=2000)
+        insert_rows(AuditEvent, rows, EVENT_FIELDS)
         head.last_hash, head.count = prev, head.count + len(rows)
         head.save(update_fields=["last_hash", "count"])
     return len(rows)

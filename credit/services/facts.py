@@ -30,12 +30,30 @@ from credit.scoring import (
 
 
 def _repairs(model, producer_ids) -> dict[int, object]:
-    """fact id → date an approved repair took effect."""
+    """fact id → date an approved repair took effect.
+
+    A correction is a new fact, so a repair approved for the record it replaced still
+    applies: the date is carried down the `corrects` chain to the active fact.
+    """
     ct = ContentType.objects.get_for_model(model)
-    rows = RepairApplication.objects.filter(
-        fact_type=ct, status=RepairStatus.APPROVED, producer_id__in=producer_ids
-    ).values_list("fact_id", "approved_on")
-    return dict(rows)
+    repaired = dict(
+        RepairApplication.objects.filter(
+            fact_type=ct, status=RepairStatus.APPROVED, producer_id__in=producer_ids
+        ).values_list("fact_id", "approved_on")
+    )
+    if not repaired:
+        return repaired
+    parent = dict(
+        model.objects.filter(producer_id__in=producer_ids, corrects__isnull=False)
+        .values_list("id", "corrects_id")
+    )
+    for child in parent:
+        node = child
+        while node in parent and node not in repaired:
+            node = parent[node]
+        if node in repaired:
+            repaired.setdefault(child, repaired[node])
+    return repaired
 
 
 def load_facts(producer_ids: Iterable[int]) -> dict[int, ProducerFacts]:

@@ -28,7 +28,12 @@ from credit.models import (
 from credit.policy import DEFAULT_POLICY, SCENARIOS, PolicyParams
 from credit.scoring import Adjustment, GradeResult, SubScore, active_blacklist, compute_grade
 from credit.services.audit import Event, record_many
+from credit.services.bulk import insert_rows, update_rows
 from credit.services.facts import load_facts
+
+
+GRADE_FIELDS = ("producer", "as_of", "policy_version", "score", "grade", "subscores",
+                "adjustments", "hard_rules", "breakdown", "computed_at")
 
 
 def policy_for(day: date) -> PolicyParams:
@@ -205,9 +210,10 @@ def _store_grades(producers, results, as_of, actor, reason, stats) -> list[Event
         producer.grade, producer.score = result.grade, result.score
         producer.graded_on, producer.grade_fingerprint = as_of, fp
         changed.append(producer)
-    CreditGrade.objects.bulk_create(new_rows, batch_size=2000)
-    Producer.objects.bulk_update(
-        changed, ["grade", "score", "graded_on", "grade_fingerprint"], batch_size=2000
+    insert_rows(CreditGrade, new_rows, GRADE_FIELDS)
+    update_rows(
+        Producer, ["grade", "score", "graded_on", "grade_fingerprint"],
+        [(p.grade, p.score, p.graded_on, p.grade_fingerprint, p.pk) for p in changed],
     )
     stats.grades_changed = len(changed)
     return events
@@ -279,7 +285,10 @@ def _sync_restrictions(producers, results, facts, today, actor, stats) -> list[E
                 changes.append((row, ChangeKind.LIFTED))
 
     Restriction.objects.bulk_create(to_create, batch_size=2000)
-    Restriction.objects.bulk_update(to_update, ["end", "basis", "lifted_at"], batch_size=2000)
+    update_rows(
+        Restriction, ["end", "basis", "lifted_at"],
+        [(r.end, r.basis, r.lifted_at, r.pk) for r in to_update],
+    )
     change_rows = RestrictionChange.objects.bulk_create(
         [
             RestrictionChange(

@@ -33,9 +33,7 @@ def correct_fact(fact, changes: dict, user=None, reason: str = ""):
             "voided_by",
             "void_reason",
             "source",
-            "removed_on",
-            "removal_reason",
-        )
+        )  # a blacklist removal stamp carries over: correcting must not re-list
     }
     data.update(changes)
     void_fact(fact, user, reason or "更正")

@@ -256,3 +256,35 @@ def test_recompute_grades_command_by_region(on_commit):
     assert Producer.objects.get(pk=b.pk).grade == "U"
     with pytest.raises(CommandError, match="region"):
         call_command("recompute_grades", "--region", "999999")
+
+
+def test_correcting_a_removed_blacklist_entry_keeps_it_removed(on_commit):
+    producer = ProducerFactory()
+    entry = on_commit(BlacklistFactory, producer=producer)
+    on_commit(remove_from_blacklist, entry, TODAY, "整改到位")
+    new = on_commit(correct_fact, entry, {"reason": "更正列入事由"}, reason="文字错误")
+    assert new.removed_on == TODAY
+    assert open_scenarios(producer) == []
+
+
+def test_a_repair_survives_a_correction_of_its_record(on_commit, admin_user):
+    from credit.services.reviews import decide_repair
+    from credit.models import RepairApplication
+    from django.contrib.contenttypes.models import ContentType
+
+    producer = ProducerFactory()
+    on_commit(SamplingFactory, producer=producer)
+    case = on_commit(CaseFactory, producer=producer, severity="serious",
+                     decision_date=TODAY - datetime.timedelta(days=400))
+    producer.refresh_from_db()
+    assert producer.score == 75  # 100 − 25
+    app = RepairApplication.objects.create(
+        producer=producer, fact_type=ContentType.objects.get_for_model(case), fact_id=case.pk,
+        statement="已整改并履行处罚决定", commitment_accepted=True,
+    )
+    on_commit(decide_repair, app, True, admin_user, "整改到位，准予修复")
+    producer.refresh_from_db()
+    assert producer.score == 100
+    on_commit(correct_fact, case, {"penalty": "罚款五千元"}, reason="补录处罚内容")
+    producer.refresh_from_db()
+    assert producer.score == 100
