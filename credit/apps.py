@@ -8,3 +8,4 @@ class CreditConfig(AppConfig):
 
     def ready(self):
         from . import signals  # noqa: F401
+        from .checks import receivers  # noqa: F401  (webhooks on restriction changes)

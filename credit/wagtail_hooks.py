@@ -3,6 +3,7 @@
 from wagtail import hooks
 
 from credit.admin.menu import CreditAdminGroup
+from credit.checks import wagtail_hooks as _checks_admin  # noqa: F401  (webhook deliveries)
 
 
 @hooks.register("register_admin_viewset")

@@ -1,4 +1,6 @@
 from .audit import AuditEvent, AuditHead
+from .checks import BatchCheck, CheckSource, Programme
+from .claims import ClaimCode, ProducerReply, RepairChecklist, ReplyStatus, ReviewAttachment  # noqa: F401
 from .facts import (
     FACT_MODELS,
     AppendOnlyError,
@@ -24,31 +26,48 @@ from .grades import (
     ScoringPolicy,
 )
 from .officers import OfficerProfile
+from .organisations import (
+    ApiToken,
+    DeliveryStatus,
+    FeedCursor,
+    Organisation,
+    OrganisationKind,
+    WebhookDelivery,
+    WebhookSubscription,
+)
 from .producers import ProductCategory, Producer, ProducerKind
 from .regions import Region, RegionLevel
 from .reviews import Objection, RepairApplication, RepairStatus, ReviewStatus
 
 __all__ = [
     "FACT_MODELS",
+    "ApiToken",
     "AppendOnlyError",
     "AuditEvent",
     "AuditHead",
+    "BatchCheck",
     "BlacklistEntry",
     "CaseSeverity",
     "Certificate",
     "Certification",
     "CertificationType",
     "ChangeKind",
+    "CheckSource",
     "CheckResult",
     "CreditGrade",
+    "DeliveryStatus",
     "EnforcementCase",
+    "FeedCursor",
     "GradeChoices",
     "Inspection",
     "Objection",
     "OfficerProfile",
+    "Organisation",
+    "OrganisationKind",
     "ProductCategory",
     "Producer",
     "ProducerKind",
+    "Programme",
     "Region",
     "RegionLevel",
     "RepairApplication",
@@ -61,4 +80,6 @@ __all__ = [
     "SamplingPlan",
     "Scenario",
     "ScoringPolicy",
+    "WebhookDelivery",
+    "WebhookSubscription",
 ]

@@ -48,7 +48,7 @@ def actor_name(user) -> str:
     return user.get_username()
 
 
-def _lock_chain():
+def lock_chain():
     # SQLite serialises writers (IMMEDIATE transactions); PostgreSQL needs an explicit lock
     # so two writers never read the same previous hash.
     if connection.vendor == "postgresql":
@@ -62,7 +62,7 @@ def record_many(events: Iterable[Event]) -> int:
     if not events:
         return 0
     with transaction.atomic():
-        _lock_chain()
+        lock_chain()
         head = AuditHead.objects.select_for_update().filter(pk=1).first()
         if head is None:
             head = AuditHead.objects.create(pk=1, last_hash=GENESIS, count=0)

@@ -27,7 +27,7 @@ from credit.models import (
 )
 from credit.policy import DEFAULT_POLICY, SCENARIOS, PolicyParams
 from credit.scoring import Adjustment, GradeResult, SubScore, active_blacklist, compute_grade
-from credit.services.audit import Event, record_many
+from credit.services.audit import Event, lock_chain, record_many
 from credit.services.bulk import insert_rows, update_rows
 from credit.services.facts import load_facts
 
@@ -144,6 +144,9 @@ def recompute(
         stats.producers = len(results)
         events = _store_grades(producers, results, as_of, actor, reason, stats)
         if as_of == today:
+            # Feed rows get their ids under the audit chain's lock, which is held to commit,
+            # so ids commit in order and a reader's `since=<id>` cursor never skips one.
+            lock_chain()
             events += _sync_restrictions(producers, results, facts, today, actor, stats)
         record_many(events)
         _announce(stats, changed_ids=[pid for pid, p in producers.items() if p.grade_changed],

@@ -143,6 +143,11 @@ CELERY_BEAT_SCHEDULE = {
         "task": "credit.tasks.daily_credit_maintenance",
         "schedule": crontab(hour=1, minute=30),
     },
+    # Webhook deliveries of the joint-punishment feed (also queued on commit).
+    "credit-dispatch-webhooks": {
+        "task": "credit.checks.tasks.dispatch_webhooks",
+        "schedule": 60.0,
+    },
 }
 
 # --- Search: the embedded engine unless ELASTICSEARCH_URL is set --------------------------
@@ -186,6 +191,8 @@ FILE_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 # --- Wagtail ------------------------------------------------------------------------------
 WAGTAIL_SITE_NAME = "农安信用门户"
 WAGTAILADMIN_BASE_URL = env("WAGTAILADMIN_BASE_URL", default="http://127.0.0.1:8000")
+# Absolute links printed on PDFs and QR codes (reports, certificates) point here.
+PORTAL_BASE_URL = env("PORTAL_BASE_URL", default=WAGTAILADMIN_BASE_URL)
 WAGTAIL_ENABLE_UPDATE_CHECK = False
 WAGTAILSEARCH_BACKENDS = {"default": {"BACKEND": "wagtail.search.backends.database"}}
 WAGTAILDOCS_EXTENSIONS = ["pdf", "doc", "docx", "xls", "xlsx", "csv", "txt", "ofd"]
@@ -200,6 +207,13 @@ REST_FRAMEWORK = {
     "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.AllowAny"],
     "UNAUTHENTICATED_USER": None,
     "EXCEPTION_HANDLER": "credit.api.errors.api_exception_handler",
+    "DEFAULT_THROTTLE_CLASSES": ["credit.api.throttles.TokenOrIPRateThrottle"],
+    "DEFAULT_THROTTLE_RATES": {
+        "public": env("API_RATE_PUBLIC", default="120/min"),
+        "checks": env("API_RATE_CHECKS", default="30/min"),
+        "reports": env("API_RATE_REPORTS", default="60/min"),
+        "feed": env("API_RATE_FEED", default="120/min"),
+    },
     "DEFAULT_RENDERER_CLASSES": ["rest_framework.renderers.JSONRenderer"],
 }
 SPECTACULAR_SETTINGS = {

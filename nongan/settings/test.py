@@ -15,3 +15,9 @@ MEDIA_ROOT = env("MEDIA_ROOT", default="/tmp/nongan-test-media")
 # Tests run tasks inline unless they ask for the real worker (the `celery_worker` fixture):
 # a stray task on a shared broker would otherwise outlive its test's database.
 CELERY_TASK_ALWAYS_EAGER = env.bool("CELERY_TASK_ALWAYS_EAGER", default=True)
+
+# Rate limits are tested on purpose with their own settings; elsewhere they'd only get in the way.
+REST_FRAMEWORK = {
+    **REST_FRAMEWORK,  # noqa: F405
+    "DEFAULT_THROTTLE_RATES": {k: "100000/min" for k in ("public", "checks", "reports", "feed")},
+}
