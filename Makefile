@@ -60,8 +60,14 @@ run: demo
 	@echo "站点 Site: http://$(HOST):$(PORT)/   管理后台 Admin: http://$(HOST):$(PORT)/admin/"
 	$(BIN)/python manage.py runserver $(HOST):$(PORT)
 
-test: $(STAMP) system-deps-test messages
+test: $(STAMP) system-deps-test messages node_modules/axe-core/axe.min.js
 	$(BIN)/python -m pytest $(PYTEST_ARGS)
+
+# axe-core for the browser accessibility tests, pinned in package.json / package-lock.json
+# (the site itself ships no npm code). Installed only when missing.
+node_modules/axe-core/axe.min.js:
+	@command -v npm >/dev/null || { echo "需要 npm / npm is required for the accessibility tests (apt-get install npm)"; exit 1; }
+	npm install --no-audit --no-fund
 
 lint: $(STAMP)
 	$(BIN)/ruff check .

@@ -4,6 +4,7 @@ from wagtail import hooks
 
 from credit.admin.menu import CreditAdminGroup
 from credit.checks import wagtail_hooks as _checks_admin  # noqa: F401  (webhook deliveries)
+from credit.public import wagtail_hooks as _public_pages  # noqa: F401  (信用查询 page)
 
 
 @hooks.register("register_admin_viewset")

@@ -1,6 +1,5 @@
 from django.conf import settings
 from django.conf.urls.i18n import i18n_patterns
-from django.contrib.sitemaps.views import sitemap
 from django.urls import include, path, re_path
 from django.views.i18n import set_language
 from wagtail import urls as wagtail_urls
@@ -8,13 +7,15 @@ from wagtail.admin import urls as wagtailadmin_urls
 from wagtail.documents import urls as wagtaildocs_urls
 
 from credit.api.checks_views import ApiNotFoundView
+from portal.sitemaps import sitemap as portal_sitemap
 
 urlpatterns = [
     path("admin/", include(wagtailadmin_urls)),
     path("documents/", include(wagtaildocs_urls)),
     path("i18n/setlang/", set_language, name="set_language"),
-    path("sitemap.xml", sitemap),
+    path("sitemap.xml", portal_sitemap, name="sitemap"),
     path("", include("credit.urls")),
+    path("", include("credit.public.urls")),
     path("", include("portal.urls")),
 ]
 

@@ -1,5 +1,8 @@
+from django.urls import reverse, reverse_lazy
 from django.utils.translation import gettext_lazy as _
 from wagtail import hooks
+from wagtail.admin.menu import MenuItem
+from wagtail.admin.widgets import Button
 from wagtail.snippets.models import register_snippet
 from wagtail.snippets.views.snippets import SnippetViewSet
 
@@ -22,3 +25,48 @@ class TopicViewSet(SnippetViewSet):
 
 
 register_snippet(TopicViewSet)
+
+
+# --- moderation and notices ------------------------------------------------------------
+
+
+@hooks.register("register_admin_urls")
+def register_notice_draft_url():
+    from django.urls import path
+
+    from .views import DraftNoticeView
+
+    return [path("portal/notices/draft/", DraftNoticeView.as_view(), name="portal_draft_notice")]
+
+
+class DraftNoticeMenuItem(MenuItem):
+    def is_shown(self, request):
+        from .views import user_can_draft_notice
+
+        return user_can_draft_notice(request.user)
+
+
+@hooks.register("register_admin_menu_item")
+def register_notice_draft_menu_item():
+    return DraftNoticeMenuItem(
+        _("生成不合格通报草稿"),
+        reverse_lazy("portal_draft_notice"),
+        icon_name="warning",
+        name="portal-draft-notice",
+        order=250,
+    )
+
+
+@hooks.register("register_page_header_buttons")
+def notice_index_header_buttons(page, user, view_name, next_url=None):
+    """On the 不合格通报 section's listing: a button to draft a notice from data."""
+    from .models import NoticeIndexPage
+    from .views import user_can_draft_notice
+
+    if page.specific_class is NoticeIndexPage and user_can_draft_notice(user):
+        yield Button(
+            _("生成不合格通报草稿"),
+            reverse("portal_draft_notice"),
+            icon_name="warning",
+            priority=80,
+        )

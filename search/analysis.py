@@ -129,11 +129,14 @@ def index_tokens(text: str) -> list[str]:
     return out
 
 
-def index_streams(text: str) -> dict[str, list[str]]:
-    """Aligned ``uni`` and ``bi`` token streams (see module docstring)."""
+def index_streams(text: str, *, normalized: bool = False) -> dict[str, list[str]]:
+    """Aligned ``uni`` and ``bi`` token streams (see module docstring).
+
+    ``normalized=True``: ``text`` is already ``normalize``d (saves the second pass).
+    """
     uni: list[str] = []
     bi: list[str] = []
-    for run in _RUN_RE.findall(normalize(text)):
+    for run in _RUN_RE.findall(text if normalized else normalize(text)):
         if run.isascii():
             uni.append(run)
             bi.append(run)

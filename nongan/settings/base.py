@@ -143,6 +143,15 @@ CELERY_BEAT_SCHEDULE = {
         "task": "credit.tasks.daily_credit_maintenance",
         "schedule": crontab(hour=1, minute=30),
     },
+    "portal-publish-scheduled": {
+        "task": "portal.tasks.publish_scheduled",
+        "schedule": crontab(minute="*/5"),
+    },
+    # A draft notice of last month's failed samplings, submitted for review (never published).
+    "portal-draft-unqualified-notice": {
+        "task": "portal.tasks.draft_unqualified_notice",
+        "schedule": crontab(day_of_month=1, hour=2, minute=0),
+    },
     # Webhook deliveries of the joint-punishment feed (also queued on commit).
     "credit-dispatch-webhooks": {
         "task": "credit.checks.tasks.dispatch_webhooks",

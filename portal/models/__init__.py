@@ -1,3 +1,12 @@
+from portal.complaints.models import (  # noqa: F401
+    Complaint,
+    ComplaintAttachment,
+    ComplaintCategory,
+    ComplaintEvent,
+    ComplaintReply,
+    ComplaintStatus,
+)
+
 from .base import Badge, CategoryListField, ListingMixin, SectionIndexPage, reading_minutes
 from .content import (
     ArticleIndexPage,

@@ -22,6 +22,7 @@ from .base import (
     CategoryListField,
     ListingMixin,
     SectionIndexPage,
+    category_filter,
     category_labels,
     reading_minutes,
 )
@@ -59,6 +60,11 @@ class ArticleIndexPage(SectionIndexPage):
 
     def apply_filter(self, items, value):
         return items.filter(topics__slug=value).distinct()
+
+    extra_filter_params = ("category",)
+
+    def extra_filters(self, items):
+        return [category_filter(items)]
 
     def get_items(self):
         return super().get_items().prefetch_related("topics")
@@ -134,18 +140,11 @@ class ArticlePage(ListingMixin, Page):
         return [Badge(t.label, "topic") for t in self.topics.all()]
 
     def structured_data(self, request=None):
-        return {
-            "@context": "https://schema.org",
-            "@type": "Article",
-            "headline": self.title,
-            "description": self.intro,
-            "datePublished": _iso(self.date),
-            "dateModified": self.last_published_at.isoformat() if self.last_published_at else None,
-            "inLanguage": self.locale.language_code,
-            "url": self.get_full_url(request),
-            "author": {"@type": "Organization", "name": self.author} if self.author else None,
-            "about": [t.name for t in self.topics.all()] or None,
-        }
+        from portal.seo import news_article
+
+        data = news_article(self, request, description=self.intro, author=self.author or None)
+        data["about"] = [t.name for t in self.topics.all()] or None
+        return data
 
 
 # --- 辟谣 -----------------------------------------------------------------------------------
@@ -187,6 +186,11 @@ class RumourIndexPage(SectionIndexPage):
 
     def apply_filter(self, items, value):
         return items.filter(verdict=value)
+
+    extra_filter_params = ("category",)
+
+    def extra_filters(self, items):
+        return [category_filter(items)]
 
 
 class RumourRebuttalPage(ListingMixin, Page):
@@ -245,19 +249,26 @@ class RumourRebuttalPage(ListingMixin, Page):
         return [Badge(self.get_verdict_display(), self.verdict_tone)]
 
     def structured_data(self, request=None):
+        """schema.org ClaimReview (the fact-check markup search engines read)."""
+        from portal.seo import organisation
+
         return {
             "@context": "https://schema.org",
             "@type": "ClaimReview",
             "url": self.get_full_url(request),
             "datePublished": _iso(self.date),
             "inLanguage": self.locale.language_code,
+            "headline": self.title,
             "claimReviewed": self.claim,
+            "itemReviewed": {"@type": "Claim", "name": self.claim},
+            "author": organisation(self, request),
+            "reviewBody": self.summary,
             "reviewRating": {
                 "@type": "Rating",
                 "ratingValue": VERDICT_RATING.get(self.verdict, 3),
                 "bestRating": 5,
                 "worstRating": 1,
-                "alternateName": self.get_verdict_display(),
+                "alternateName": str(self.get_verdict_display()),
             },
         }
 

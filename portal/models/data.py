@@ -305,4 +305,8 @@ class DataPage(ListingMixin, Page):
     def get_context(self, request, *args, **kwargs):
         context = super().get_context(request, *args, **kwargs)
         context["child_pages"] = self.get_children().live().public().specific()
+        if self.kind == DataKind.OPEN_DATA:
+            from portal.dashboard.presentation import build_dashboard
+
+            context["dashboard"] = build_dashboard(request.GET, timezone.localdate())
         return context

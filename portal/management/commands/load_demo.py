@@ -7,6 +7,7 @@ from django.utils import timezone
 
 from portal.demo.builder import DemoBuilder, DemoError
 from portal.models import HomePage
+from portal.workflows import ensure_moderation
 
 CREDIT_SEED = 2026
 
@@ -38,6 +39,7 @@ class Command(BaseCommand):
         started = time.monotonic()
         if not no_credit:
             self.load_credit()
+            self.load_populations()
         self.stdout.write("站点页面 / site pages …")
         builder = DemoBuilder(today=timezone.localdate())
         try:
@@ -46,6 +48,9 @@ class Command(BaseCommand):
             raise CommandError(str(exc)) from exc
         for note in report.notes:
             self.stdout.write(self.style.WARNING(note))
+        # Groups, permissions and the 编辑 → 审核 workflow over the whole tree (idempotent).
+        for note in ensure_moderation().notes:
+            self.stdout.write(self.style.WARNING(f"moderation: {note}"))
         pages, translations = report.pages, report.translations
         self.stdout.write(
             self.style.SUCCESS(
@@ -75,6 +80,14 @@ class Command(BaseCommand):
         )
         if created:
             self.compute_grades(created)
+
+    def load_populations(self):
+        """DEMO: approximate populations of the demo counties (dashboard per-1,000 figures)."""
+        from portal.dashboard.demo import load_demo_populations
+
+        set_count = load_demo_populations()
+        if set_count:
+            self.stdout.write(f"  演示人口数据 demo populations: {set_count} 个县（近似值，仅供演示）")
 
     def compute_grades(self, producer_ids):
         try:

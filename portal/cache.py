@@ -1,0 +1,316 @@
+"""Anonymous full-page cache for the public site, purged by generation numbers.
+
+`AnonymousPageCacheMiddleware` keeps whole responses of Wagtail pages for anonymous GET
+requests, keyed by scheme, host, path, the allowed query parameters (pagination, list
+filters, dashboard filters) and the elderly-mode cookie. It sits early in MIDDLEWARE (right
+after WhiteNoise), so a hit skips sessions, CSRF, auth, the URL resolver and the database.
+
+Purge without a key index: every key carries the *page generation*, a token replaced on any
+publish, unpublish, move or delete of a page and on changes to site-wide settings, so one
+publish retires every cached page (ancestors' lists, menus, the home page) at once. Pages
+that show credit data (home figures, 数据公开, notices, typical cases, counties) also record
+the *data generation* they were rendered under; it is replaced when credit data changes
+(`credit.events.grades_changed`, restriction changes, any saved or deleted credit/cases
+record), so those pages refresh while articles stay cached. Bumps run on commit, so a
+reader never caches the old state after the bump. Entries also expire after
+PORTAL_PAGE_CACHE_TIMEOUT seconds (default 600) as a backstop for bulk writes that send
+no signals.
+
+Tokens are random, not counters: if the cache loses a generation key (eviction, restart),
+a new token is drawn and old entries can never match again.
+
+The cache is Django's default cache: local memory on the embedded default (one process:
+`make run`), Redis when REDIS_URL is set (several processes share entries and purges).
+Set PORTAL_PAGE_CACHE=0 (environment or setting) to turn it off.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import os
+import uuid
+from urllib.parse import urlencode
+
+from django.conf import settings
+from django.core.cache import caches
+from django.db import transaction
+from django.http import HttpResponse
+
+PAGE_GENERATION = "portal:pagecache:gen:pages"
+DATA_GENERATION = "portal:pagecache:gen:data"
+KEY_PREFIX = "portal:pagecache:v1"
+HEADER = "X-Portal-Cache"
+
+#: Query parameters of public pages: pagination, list filters, the dashboard's filters.
+#: A request with any other parameter (search terms, tracking tags…) is not cached.
+ALLOWED_PARAMS = frozenset(
+    {"page", "topic", "verdict", "kind", "category", "region", "year", "status", "county"}
+)
+#: Paths that are never Wagtail pages: skipped before touching the cache.
+SKIP_PREFIXES = (
+    "/admin/",
+    "/django-admin/",
+    "/static/",
+    "/media/",
+    "/documents/",
+    "/api/",
+    "/i18n/",
+    "/a11y/",
+    "/data/",
+    "/search/",
+    "/healthz",
+)
+#: Page types whose content is editorial only (no credit data): kept across data changes.
+EDITORIAL_PAGE_TYPES = frozenset(
+    {
+        "portal.articlepage",
+        "portal.articleindexpage",
+        "portal.rumourrebuttalpage",
+        "portal.rumourindexpage",
+        "portal.policypage",
+        "portal.policyindexpage",
+        "portal.standardpage",
+        "portal.noticeindexpage",
+        "cases.typicalcaseindexpage",
+    }
+)
+#: Models whose changes alter every page (chrome, footer, menus, URLs).
+SITE_WIDE_MODELS = frozenset(
+    {"wagtailcore.site", "wagtailcore.locale", "portal.portalsettings", "portal.topic"}
+)
+#: Apps whose records feed the data pages.
+DATA_APPS = frozenset({"credit", "cases"})
+
+
+def enabled() -> bool:
+    value = getattr(settings, "PORTAL_PAGE_CACHE", None)
+    if value is None:
+        value = os.environ.get("PORTAL_PAGE_CACHE", "1")
+    if isinstance(value, str):
+        return value.strip().lower() not in ("0", "false", "no", "off", "")
+    return bool(value)
+
+
+def timeout() -> int:
+    return int(getattr(settings, "PORTAL_PAGE_CACHE_TIMEOUT", 600))
+
+
+def get_cache():
+    return caches[getattr(settings, "PORTAL_PAGE_CACHE_ALIAS", "default")]
+
+
+# --- generations ----------------------------------------------------------------------------
+
+
+def _new_token() -> str:
+    return uuid.uuid4().hex[:16]
+
+
+def generations(cache=None) -> tuple[str, str]:
+    """The current (page, data) generation tokens, drawn afresh when missing."""
+    cache = cache or get_cache()
+    found = cache.get_many([PAGE_GENERATION, DATA_GENERATION])
+    tokens = []
+    for key in (PAGE_GENERATION, DATA_GENERATION):
+        token = found.get(key)
+        if token is None:
+            cache.add(key, _new_token(), timeout=None)
+            token = cache.get(key) or _new_token()
+        tokens.append(token)
+    return tokens[0], tokens[1]
+
+
+def bump_pages() -> None:
+    """Retire every cached page (a page was published, unpublished, moved or deleted)."""
+    get_cache().set(PAGE_GENERATION, _new_token(), timeout=None)
+
+
+def bump_data() -> None:
+    """Retire cached pages that show credit data."""
+    get_cache().set(DATA_GENERATION, _new_token(), timeout=None)
+
+
+def _on_commit_once(func) -> None:
+    """Run `func` after the current transaction commits (now, outside one), once per
+    transaction however many records change in it."""
+    connection = transaction.get_connection()
+    if connection.in_atomic_block:
+        # Entries are (savepoint ids when registered, func, robust): skip when the same
+        # function already waits at this nesting level (a rolled-back savepoint drops its own).
+        level = set(connection.savepoint_ids)
+        for entry in getattr(connection, "run_on_commit", []):
+            if entry[1] is func and entry[0] == level:
+                return
+    transaction.on_commit(func)
+
+
+def purge_all() -> None:
+    bump_pages()
+    bump_data()
+
+
+# --- keys and entries -------------------------------------------------------------------------
+
+
+def cache_key(request, page_generation: str) -> str | None:
+    """The key for this request, or None when it must not be cached."""
+    params = []
+    for name, values in request.GET.lists():
+        if name not in ALLOWED_PARAMS:
+            return None
+        params.extend((name, v) for v in values)
+    query = urlencode(sorted(params))
+    elderly = "e1" if request.COOKIES.get("portal_elderly") == "1" else "e0"
+    scheme = "https" if request.is_secure() else "http"
+    url = f"{scheme}://{request.get_host()}{request.path}?{query}"
+    digest = hashlib.sha256(url.encode("utf-8")).hexdigest()[:32]
+    return f"{KEY_PREFIX}:{page_generation}:{elderly}:{digest}"
+
+
+def _anonymous(request) -> bool:
+    cookies = request.COOKIES
+    return settings.SESSION_COOKIE_NAME not in cookies and "messages" not in cookies
+
+
+def wants_cache(request) -> bool:
+    if request.method != "GET" or not _anonymous(request):
+        return False
+    path = request.path_info
+    return not path.startswith(SKIP_PREFIXES)
+
+
+def _page_label(response) -> str | None:
+    context = getattr(response, "context_data", None) or {}
+    page = context.get("page") if isinstance(context, dict) else None
+    if page is None:
+        return None
+    meta = page._meta
+    return f"{meta.app_label}.{meta.model_name}"
+
+
+def cacheable(request, response) -> bool:
+    if response.status_code != 200 or response.streaming or response.cookies:
+        return False
+    match = getattr(request, "resolver_match", None)
+    if match is None or match.url_name != "wagtail_serve":
+        return False
+    control = response.get("Cache-Control", "").lower()
+    if any(word in control for word in ("private", "no-store", "no-cache")):
+        return False
+    return not getattr(request, "user", None) or not request.user.is_authenticated
+
+
+def _entry(response, data_generation: str) -> tuple:
+    label = _page_label(response)
+    data_dependent = label not in EDITORIAL_PAGE_TYPES
+    headers = [(k, v) for k, v in response.items() if k.lower() != HEADER.lower()]
+    return (response.status_code, headers, response.content, data_dependent, data_generation)
+
+
+def _response(entry) -> HttpResponse:
+    status, headers, content, _dependent, _generation = entry
+    response = HttpResponse(content, status=status)
+    for name, value in headers:
+        response[name] = value
+    response[HEADER] = "hit"
+    return response
+
+
+class AnonymousPageCacheMiddleware:
+    """Serve and store full Wagtail page responses for anonymous visitors (see module doc).
+
+    Place right after WhiteNoiseMiddleware (before SessionMiddleware)."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        if not enabled() or not wants_cache(request):
+            return self.get_response(request)
+        cache = get_cache()
+        page_generation, data_generation = generations(cache)
+        key = cache_key(request, page_generation)
+        if key is None:
+            return self.get_response(request)
+        entry = cache.get(key)
+        if entry is not None and (not entry[3] or entry[4] == data_generation):
+            return _response(entry)
+        response = self.get_response(request)
+        if cacheable(request, response):
+            cache.set(key, _entry(response, data_generation), timeout())
+            response[HEADER] = "miss"
+        return response
+
+
+# --- purge signals ------------------------------------------------------------------------------
+
+
+def _model_label(sender) -> str:
+    meta = getattr(sender, "_meta", None)
+    return f"{meta.app_label}.{meta.model_name}" if meta else ""
+
+
+def _page_changed(sender=None, **kwargs) -> None:
+    _on_commit_once(bump_pages)
+
+
+def _data_changed(sender=None, **kwargs) -> None:
+    _on_commit_once(bump_data)
+
+
+def _other_record_changed(sender) -> None:
+    meta = getattr(sender, "_meta", None)
+    if meta is None:
+        return
+    if _model_label(sender) in SITE_WIDE_MODELS:
+        _on_commit_once(bump_pages)
+    elif meta.app_label in DATA_APPS:
+        _on_commit_once(bump_data)
+
+
+def _post_save(sender, instance=None, **kwargs) -> None:
+    from wagtail.models import Page
+
+    if isinstance(instance, Page):
+        # Draft saves do not change the public site; publishing sends page_published.
+        return
+    _other_record_changed(sender)
+
+
+def _post_delete(sender, instance=None, **kwargs) -> None:
+    from wagtail.models import Page
+
+    if isinstance(instance, Page):
+        _on_commit_once(bump_pages)
+        return
+    _other_record_changed(sender)
+
+
+_connected = False
+
+
+def connect_signals() -> None:
+    """Connect the purge receivers (called from PortalConfig.ready)."""
+    global _connected
+    if _connected:
+        return
+    from django.db.models.signals import post_delete, post_save
+    from wagtail import signals as wagtail_signals
+
+    from credit import events
+
+    for signal in (
+        wagtail_signals.page_published,
+        wagtail_signals.page_unpublished,
+        wagtail_signals.post_page_move,
+        wagtail_signals.published,
+        wagtail_signals.unpublished,
+    ):
+        signal.connect(_page_changed, dispatch_uid=f"portal-cache-{id(signal)}")
+    events.grades_changed.connect(_data_changed, dispatch_uid="portal-cache-grades")
+    events.restriction_changes_created.connect(
+        _data_changed, dispatch_uid="portal-cache-restrictions"
+    )
+    post_save.connect(_post_save, dispatch_uid="portal-cache-post-save")
+    post_delete.connect(_post_delete, dispatch_uid="portal-cache-post-delete")
+    _connected = True
