@@ -72,9 +72,6 @@ class CreditGrade(models.Model):
     policy_version = models.CharField(_("政策版本"), max_length=16)
     score = models.DecimalField(_("得分"), max_digits=4, decimal_places=1, null=True)
     grade = models.CharField(_("等级"), max_length=1, choices=GradeChoices.choices)
-    subscores = models.JSONField(_("分项得分"), default=dict)
-    adjustments = models.JSONField(_("加减分"), default=list)
-    hard_rules = models.JSONField(_("硬性规则"), default=list)
     breakdown = models.JSONField(_("计算明细"), default=dict)
     computed_at = models.DateTimeField(_("计算时间"), auto_now_add=True)
 
@@ -87,6 +84,19 @@ class CreditGrade(models.Model):
 
     def __str__(self):
         return f"{self.producer} {self.grade} ({self.as_of})"
+
+    # Parts of the breakdown (GradeResult.to_dict()), kept once rather than stored twice.
+    @property
+    def subscores(self) -> dict:
+        return self.breakdown.get("subscores", {})
+
+    @property
+    def adjustments(self) -> list:
+        return self.breakdown.get("adjustments", [])
+
+    @property
+    def hard_rules(self) -> list:
+        return self.breakdown.get("hard_rules", [])
 
     def explanation(self) -> list[str]:
         from credit.services.grading import result_from_breakdown

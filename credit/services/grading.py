@@ -32,8 +32,8 @@ from credit.services.bulk import insert_rows, update_rows
 from credit.services.facts import load_facts
 
 
-GRADE_FIELDS = ("producer", "as_of", "policy_version", "score", "grade", "subscores",
-                "adjustments", "hard_rules", "breakdown", "computed_at")
+GRADE_FIELDS = ("producer", "as_of", "policy_version", "score", "grade", "breakdown",
+                "computed_at")
 
 
 def policy_for(day: date) -> PolicyParams:
@@ -186,9 +186,6 @@ def _store_grades(producers, results, as_of, actor, reason, stats) -> list[Event
                 policy_version=result.policy_version,
                 score=result.score,
                 grade=result.grade,
-                subscores=data["subscores"],
-                adjustments=data["adjustments"],
-                hard_rules=data["hard_rules"],
                 breakdown=data,
             )
         )
