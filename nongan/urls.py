@@ -16,6 +16,8 @@ urlpatterns = [
     path("sitemap.xml", portal_sitemap, name="sitemap"),
     path("", include("credit.urls")),
     path("", include("credit.public.urls")),
+    path("", include("credit.public_urls")),
+    path("", include("portal.complaints.urls")),
     path("", include("portal.urls")),
 ]
 

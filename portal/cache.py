@@ -5,19 +5,21 @@ requests, keyed by scheme, host, path, the allowed query parameters (pagination,
 filters, dashboard filters) and the elderly-mode cookie. It sits early in MIDDLEWARE (right
 after WhiteNoise), so a hit skips sessions, CSRF, auth, the URL resolver and the database.
 
-Purge without a key index: every key carries the *page generation*, a token replaced on any
-publish, unpublish, move or delete of a page and on changes to site-wide settings, so one
-publish retires every cached page (ancestors' lists, menus, the home page) at once. Pages
-that show credit data (home figures, 数据公开, notices, typical cases, counties) also record
-the *data generation* they were rendered under; it is replaced when credit data changes
+Purge without a key index: every entry records the *page generation* it was rendered under,
+a token replaced on any publish, unpublish, move or delete of a page and on changes to
+site-wide settings, and is served only while that token is current — so one publish retires
+every cached page (ancestors' lists, menus, the home page) at once. Pages that show credit
+data (home figures, 数据公开, notices, typical cases, counties) also record the *data
+generation*; it is replaced when credit data changes
 (`credit.events.grades_changed`, restriction changes, any saved or deleted credit/cases
 record), so those pages refresh while articles stay cached. Bumps run on commit, so a
 reader never caches the old state after the bump. Entries also expire after
 PORTAL_PAGE_CACHE_TIMEOUT seconds (default 600) as a backstop for bulk writes that send
 no signals.
 
-Tokens are random, not counters: if the cache loses a generation key (eviction, restart),
-a new token is drawn and old entries can never match again.
+A lookup is one cache round trip (both tokens and the entry in one get_many). Tokens are
+random, not counters: if the cache loses a generation key (eviction, restart), a new token
+is drawn and old entries can never match again.
 
 The cache is Django's default cache: local memory on the embedded default (one process:
 `make run`), Redis when REDIS_URL is set (several processes share entries and purges).
@@ -28,7 +30,10 @@ from __future__ import annotations
 
 import hashlib
 import os
+import threading
+import time
 import uuid
+from collections import OrderedDict
 from urllib.parse import urlencode
 
 from django.conf import settings
@@ -38,7 +43,7 @@ from django.http import HttpResponse
 
 PAGE_GENERATION = "portal:pagecache:gen:pages"
 DATA_GENERATION = "portal:pagecache:gen:data"
-KEY_PREFIX = "portal:pagecache:v1"
+KEY_PREFIX = "portal:pagecache:v2"
 HEADER = "X-Portal-Cache"
 
 #: Query parameters of public pages: pagination, list filters, the dashboard's filters.
@@ -106,18 +111,22 @@ def _new_token() -> str:
     return uuid.uuid4().hex[:16]
 
 
+def _token(cache, key: str, found) -> str:
+    """A generation token as fetched, or a fresh one when the key is missing."""
+    if found is not None:
+        return found
+    cache.add(key, _new_token(), timeout=None)
+    return cache.get(key) or _new_token()
+
+
 def generations(cache=None) -> tuple[str, str]:
     """The current (page, data) generation tokens, drawn afresh when missing."""
     cache = cache or get_cache()
     found = cache.get_many([PAGE_GENERATION, DATA_GENERATION])
-    tokens = []
-    for key in (PAGE_GENERATION, DATA_GENERATION):
-        token = found.get(key)
-        if token is None:
-            cache.add(key, _new_token(), timeout=None)
-            token = cache.get(key) or _new_token()
-        tokens.append(token)
-    return tokens[0], tokens[1]
+    return (
+        _token(cache, PAGE_GENERATION, found.get(PAGE_GENERATION)),
+        _token(cache, DATA_GENERATION, found.get(DATA_GENERATION)),
+    )
 
 
 def bump_pages() -> None:
@@ -147,12 +156,13 @@ def _on_commit_once(func) -> None:
 def purge_all() -> None:
     bump_pages()
     bump_data()
+    local_entries.clear()
 
 
 # --- keys and entries -------------------------------------------------------------------------
 
 
-def cache_key(request, page_generation: str) -> str | None:
+def cache_key(request) -> str | None:
     """The key for this request, or None when it must not be cached."""
     params = []
     for name, values in request.GET.lists():
@@ -164,7 +174,7 @@ def cache_key(request, page_generation: str) -> str | None:
     scheme = "https" if request.is_secure() else "http"
     url = f"{scheme}://{request.get_host()}{request.path}?{query}"
     digest = hashlib.sha256(url.encode("utf-8")).hexdigest()[:32]
-    return f"{KEY_PREFIX}:{page_generation}:{elderly}:{digest}"
+    return f"{KEY_PREFIX}:{elderly}:{digest}"
 
 
 def _anonymous(request) -> bool:
@@ -200,20 +210,82 @@ def cacheable(request, response) -> bool:
     return not getattr(request, "user", None) or not request.user.is_authenticated
 
 
-def _entry(response, data_generation: str) -> tuple:
-    label = _page_label(response)
-    data_dependent = label not in EDITORIAL_PAGE_TYPES
+def _entry(response, page_generation: str, data_generation: str) -> tuple:
+    data_dependent = _page_label(response) not in EDITORIAL_PAGE_TYPES
     headers = [(k, v) for k, v in response.items() if k.lower() != HEADER.lower()]
-    return (response.status_code, headers, response.content, data_dependent, data_generation)
+    return (
+        response.status_code,
+        headers,
+        response.content,
+        page_generation,
+        data_generation if data_dependent else None,
+    )
+
+
+def _fresh(entry, page_generation: str, data_generation: str) -> bool:
+    """Whether a stored entry was rendered under the current generations."""
+    return entry[3] == page_generation and entry[4] in (None, data_generation)
 
 
 def _response(entry) -> HttpResponse:
-    status, headers, content, _dependent, _generation = entry
+    status, headers, content = entry[:3]
     response = HttpResponse(content, status=status)
     for name, value in headers:
         response[name] = value
     response[HEADER] = "hit"
     return response
+
+
+class LocalEntries:
+    """A small per-process LRU copy of recently served entries.
+
+    With Redis, fetching a 50 kB page and unpickling it is most of a hit's cost; a process
+    that holds the entry already only asks the shared cache for the two generation tokens
+    (still one round trip, a few bytes) and serves its copy when they match — so purges in
+    any process still apply at once. Bounded by PORTAL_PAGE_CACHE_LOCAL_ENTRIES (default
+    256; 0 turns it off); entries keep the shared entry's expiry.
+    """
+
+    def __init__(self):
+        self._data: OrderedDict[str, tuple[float, tuple]] = OrderedDict()
+        self._lock = threading.Lock()
+
+    @staticmethod
+    def capacity() -> int:
+        return int(getattr(settings, "PORTAL_PAGE_CACHE_LOCAL_ENTRIES", 256))
+
+    def get(self, key: str):
+        with self._lock:
+            item = self._data.get(key)
+            if item is None:
+                return None
+            expires, entry = item
+            if expires < time.monotonic():
+                del self._data[key]
+                return None
+            self._data.move_to_end(key)
+            return entry
+
+    def put(self, key: str, entry: tuple, ttl: float) -> None:
+        capacity = self.capacity()
+        if capacity <= 0:
+            return
+        with self._lock:
+            self._data[key] = (time.monotonic() + ttl, entry)
+            self._data.move_to_end(key)
+            while len(self._data) > capacity:
+                self._data.popitem(last=False)
+
+    def discard(self, key: str) -> None:
+        with self._lock:
+            self._data.pop(key, None)
+
+    def clear(self) -> None:
+        with self._lock:
+            self._data.clear()
+
+
+local_entries = LocalEntries()
 
 
 class AnonymousPageCacheMiddleware:
@@ -227,17 +299,29 @@ class AnonymousPageCacheMiddleware:
     def __call__(self, request):
         if not enabled() or not wants_cache(request):
             return self.get_response(request)
-        cache = get_cache()
-        page_generation, data_generation = generations(cache)
-        key = cache_key(request, page_generation)
+        key = cache_key(request)
         if key is None:
             return self.get_response(request)
-        entry = cache.get(key)
-        if entry is not None and (not entry[3] or entry[4] == data_generation):
+        cache = get_cache()
+        local = local_entries.get(key)
+        # One round trip: both generation tokens, and the entry unless this process has it.
+        keys = [PAGE_GENERATION, DATA_GENERATION] + ([] if local is not None else [key])
+        found = cache.get_many(keys)
+        page_generation = _token(cache, PAGE_GENERATION, found.get(PAGE_GENERATION))
+        data_generation = _token(cache, DATA_GENERATION, found.get(DATA_GENERATION))
+        if local is not None:
+            if _fresh(local, page_generation, data_generation):
+                return _response(local)
+            local_entries.discard(key)
+        entry = found.get(key)
+        if entry is not None and _fresh(entry, page_generation, data_generation):
+            local_entries.put(key, entry, timeout())
             return _response(entry)
         response = self.get_response(request)
         if cacheable(request, response):
-            cache.set(key, _entry(response, data_generation), timeout())
+            entry = _entry(response, page_generation, data_generation)
+            cache.set(key, entry, timeout())
+            local_entries.put(key, entry, timeout())
             response[HEADER] = "miss"
         return response
 

@@ -70,3 +70,5 @@ def notice_index_header_buttons(page, user, view_name, next_url=None):
             icon_name="warning",
             priority=80,
         )
+
+from portal.complaints import admin as complaints_admin  # noqa: E402,F401  (投诉举报 triage)

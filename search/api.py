@@ -216,6 +216,10 @@ def producer_query(queryset, q: str):
         log.exception("search: producer query failed, using the substring match")
         return default_producer_query(queryset, q)
     ids = [int(h.id) for h in resp.hits if h.id.isdigit()]
+    # The public index holds growers (natural persons) by surname only; this API lists full
+    # names, so an exact full-name match still finds them (first, as an exact match would be).
+    exact = list(queryset.filter(name=q.strip()).values_list("id", flat=True)[:20])
+    ids = list(dict.fromkeys(exact + ids))
     if not ids:
         return queryset.none()
     rank = Case(

@@ -105,10 +105,11 @@ def _joined(texts: list[str]) -> str:
 
 
 @cache
-def _phrase_table() -> dict:
+def _phrase_table() -> tuple[dict, frozenset]:
+    """pypinyin's phrase table and the set of its two-character prefixes (a quick reject)."""
     from pypinyin.phrases_dict import phrases_dict
 
-    return phrases_dict
+    return phrases_dict, frozenset(k[:2] for k in phrases_dict if len(k) >= 2)
 
 
 @lru_cache(maxsize=1 << 16)
@@ -124,16 +125,20 @@ def phrase_syllables(run: str) -> list[str]:
     """Syllables of a Han run read with pypinyin's phrase table (longest match first), so
     polyphones read as in words: 长春 -> chang chun, 重庆 -> chong qing, 银行 -> yin hang.
     Characters outside any phrase take their default reading ('' if none)."""
-    table = _phrase_table()
+    table, prefixes = _phrase_table()
     out: list[str] = []
     i, n = 0, len(run)
     while i < n:
-        for size in range(min(_MAX_PHRASE, n - i), 1, -1):
-            readings = table.get(run[i : i + size])
-            if readings is not None and len(readings) == size:
-                out.extend(_toneless(r[0]) for r in readings)
-                i += size
-                break
+        if run[i : i + 2] in prefixes:
+            for size in range(min(_MAX_PHRASE, n - i), 1, -1):
+                readings = table.get(run[i : i + size])
+                if readings is not None and len(readings) == size:
+                    out.extend(_toneless(r[0]) for r in readings)
+                    i += size
+                    break
+            else:
+                out.append(_syllable(run[i]))
+                i += 1
         else:
             out.append(_syllable(run[i]))
             i += 1

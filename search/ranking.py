@@ -156,8 +156,14 @@ class Scorer:
             phrases = []
             for phrase, stream in zip(plan.phrases, plan.streams, strict=True):
                 targets = [
-                    (FAMILY_COLUMNS[f][1 if stream == "bi" else 0], f, WEIGHTS[f], AVG_LEN[f],
-                     _FAMILY_INDEX[f], FAMILY_COLUMNS[f][0])
+                    (
+                        FAMILY_COLUMNS[f][1 if stream == "bi" else 0],
+                        f,
+                        WEIGHTS[f],
+                        AVG_LEN[f],
+                        _FAMILY_INDEX[f],
+                        FAMILY_COLUMNS[f][0],
+                    )
                     for f in _plan_families(plan)
                 ]
                 phrases.append((phrase, targets))
@@ -207,9 +213,22 @@ def plan_score(c: Candidate, plan: QueryPlan) -> float | None:
     scorer._norms = {}
     phrases = []
     for phrase, stream in zip(plan.phrases, plan.streams, strict=True):
-        phrases.append((phrase, [
-            (FAMILY_COLUMNS[f][1 if stream == "bi" else 0], f, WEIGHTS[f], AVG_LEN[f],
-             _FAMILY_INDEX[f], FAMILY_COLUMNS[f][0]) for f in _plan_families(plan)]))
+        phrases.append(
+            (
+                phrase,
+                [
+                    (
+                        FAMILY_COLUMNS[f][1 if stream == "bi" else 0],
+                        f,
+                        WEIGHTS[f],
+                        AVG_LEN[f],
+                        _FAMILY_INDEX[f],
+                        FAMILY_COLUMNS[f][0],
+                    )
+                    for f in _plan_families(plan)
+                ],
+            )
+        )
     return scorer.plan_score(c, phrases)
 
 

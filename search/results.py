@@ -13,20 +13,21 @@ from search.query import ParsedQuery
 SNIPPET_CHARS = 120
 _LEAD = 30
 
-# Public producer page URL names tried in order (the portal may add one); a USCC producer
-# falls back to its JSON credit record.
-PRODUCER_URL_NAMES = ("producer-detail", "portal:producer", "portal:producer-detail")
 _ANCHORS = {"product": "#certifications", "blacklist": "#blacklist", "case": "#cases"}
 
 
-def _producer_url(key: str | None, uscc: str | None) -> str:
-    for name in PRODUCER_URL_NAMES:
-        if not key:
-            break
+def _producer_url(uscc: str | None, pk) -> str:
+    """The producer's public page (``credit.public``): by USCC, else by its opaque public id
+    (never by an ID number, not even masked); the JSON credit record as a fallback."""
+    try:
+        from credit.public.keys import producer_url
+    except ImportError:  # pragma: no cover - older layouts
+        producer_url = None
+    if producer_url is not None:
         try:
-            return reverse(name, kwargs={"key": key})
-        except NoReverseMatch:
-            continue
+            return producer_url(uscc=uscc or None, pk=int(pk) if pk else None)
+        except (NoReverseMatch, ValueError, TypeError):
+            pass
     if uscc:
         try:
             return reverse("api-producer", kwargs={"uscc": uscc})
@@ -35,13 +36,13 @@ def _producer_url(key: str | None, uscc: str | None) -> str:
     return ""
 
 
-def hit_url(doc_type: str, stored_url: str, fields: dict) -> str:
+def hit_url(doc_type: str, stored_url: str, fields: dict, obj_id: str = "") -> str:
     if stored_url:
         return stored_url
     if doc_type == "producer":
-        return _producer_url(fields.get("key"), fields.get("uscc"))
+        return _producer_url(fields.get("uscc"), obj_id)
     if doc_type in _ANCHORS:
-        base = _producer_url(fields.get("producer_key"), fields.get("uscc"))
+        base = _producer_url(fields.get("uscc"), fields.get("producer_id"))
         return base + _ANCHORS[doc_type] if base else ""
     return ""
 

@@ -19,6 +19,7 @@ class RegionIndex:
     def __init__(self, rows):
         self.rows = {code: (name, parent) for code, name, parent in rows}
         self._ancestors: dict[str, tuple[str, ...]] = {}
+        self._paths: dict[str, str] = {}
 
     @classmethod
     def load(cls) -> RegionIndex:
@@ -46,9 +47,13 @@ class RegionIndex:
 
     def path_name(self, code: str | None) -> str:
         """吉林省长春市农安县 (grouping placeholders left out)."""
-        return "".join(
-            self.name(c) for c in self.ancestors(code) if self.name(c) not in _PLACEHOLDERS
-        )
+        if not code:
+            return ""
+        hit = self._paths.get(code)
+        if hit is None:
+            names = (self.name(c) for c in self.ancestors(code))
+            hit = self._paths[code] = "".join(n for n in names if n not in _PLACEHOLDERS)
+        return hit
 
 
 @dataclass

@@ -515,7 +515,7 @@ class ElasticsearchEngine(SearchEngine):
                     type=doc_type,
                     id=obj_id,
                     title=src.get("display_title", ""),
-                    url=hit_url(doc_type, src.get("url", ""), fields),
+                    url=hit_url(doc_type, src.get("url", ""), fields, obj_id),
                     score=round(float(hit.meta.score or 0.0), 4),
                     highlight=(
                         highlights(src.get("display_title", ""), src.get("display_body", ""), q)

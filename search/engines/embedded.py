@@ -296,7 +296,7 @@ class EmbeddedEngine(SearchEngine):
                     type=doc_type,
                     id=obj_id,
                     title=row["title"],
-                    url=hit_url(doc_type, row["url"], row["fields"]),
+                    url=hit_url(doc_type, row["url"], row["fields"], obj_id),
                     score=round(c.score, 4),
                     highlight=highlights(row["title"], row["body"], q) if request.highlight else {},
                     fields=row["fields"],

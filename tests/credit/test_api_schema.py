@@ -8,6 +8,7 @@ from django.db import close_old_connections
 from django.test import override_settings
 from django.urls import re_path
 from hypothesis import HealthCheck, given, settings
+from hypothesis.errors import Unsatisfiable
 from schemathesis import GenerationMode
 
 import nongan.urls
@@ -122,8 +123,16 @@ def test_no_server_errors_on_any_public_endpoint(wsgi_app, token):
     assert {(op.method.upper(), op.path) for op in operations} >= OURS
     failures = []
     rest = {**django_settings.REST_FRAMEWORK, "DEFAULT_THROTTLE_RATES": HIGH_RATES}
-    with override_settings(REST_FRAMEWORK=rest):
+    # The enumeration guard on certificate codes is tested on its own; here it would only
+    # turn every later case into a 429.
+    limits = {"certificate": (10**9, 1)}
+    with override_settings(REST_FRAMEWORK=rest, PUBLIC_RATE_LIMITS=limits):
         for op in operations:
             for mode in (GenerationMode.POSITIVE, GenerationMode.NEGATIVE):
-                fuzz(op, mode, token, failures)
+                try:
+                    fuzz(op, mode, token, failures)
+                except Unsatisfiable:
+                    # A path whose only parameter is a free string has no invalid
+                    # (negative) values that still route: nothing to generate.
+                    assert mode == GenerationMode.NEGATIVE, (op.method, op.path)
     assert failures == [], failures[:5]

@@ -31,8 +31,10 @@ def cached_site(settings, demo_site):
     settings.MIDDLEWARE = middleware
     settings.PORTAL_PAGE_CACHE = True
     cache.clear()
+    page_cache.local_entries.clear()
     yield
     cache.clear()
+    page_cache.local_entries.clear()
 
 
 def _article():
@@ -194,6 +196,23 @@ def test_lost_generation_never_revives_old_entries(cached_site):
     assert _get(client, url)[1] == "miss"
 
 
+def test_local_copies_follow_purges_from_other_processes(cached_site, settings):
+    client = Client()
+    url = _article().url
+    _get(client, url)
+    key = next(iter(page_cache.local_entries._data))
+    assert page_cache.local_entries.get(key) is not None
+    assert _get(client, url)[1] == "hit"
+    page_cache.bump_pages()  # as another process would, through the shared cache
+    assert _get(client, url)[1] == "miss"
+
+    settings.PORTAL_PAGE_CACHE_LOCAL_ENTRIES = 0
+    page_cache.local_entries.clear()
+    _get(client, url)
+    assert not page_cache.local_entries._data
+    assert _get(client, url)[1] == "hit"  # from the shared cache alone
+
+
 def test_disabled_by_setting(cached_site, settings):
     settings.PORTAL_PAGE_CACHE = False
     client = Client()
@@ -240,14 +259,29 @@ def test_cacheable_rules():
 
 def test_key_includes_host_path_params_and_mode():
     factory = RequestFactory()
-    key = page_cache.cache_key(factory.get("/a/", {"page": "2", "topic": "x"}), "g1")
-    assert key == page_cache.cache_key(factory.get("/a/?topic=x&page=2"), "g1")
-    assert key != page_cache.cache_key(factory.get("/a/", {"page": "3", "topic": "x"}), "g1")
-    assert key != page_cache.cache_key(factory.get("/a/", {"page": "2", "topic": "x"}), "g2")
+    key = page_cache.cache_key(factory.get("/a/", {"page": "2", "topic": "x"}))
+    assert key == page_cache.cache_key(factory.get("/a/?topic=x&page=2"))
+    assert key != page_cache.cache_key(factory.get("/a/", {"page": "3", "topic": "x"}))
+    assert key != page_cache.cache_key(factory.get("/b/", {"page": "2", "topic": "x"}))
+    assert key != page_cache.cache_key(
+        factory.get("/a/", {"page": "2", "topic": "x"}, HTTP_HOST="localhost")
+    )
     elderly = factory.get("/a/", {"page": "2", "topic": "x"})
     elderly.COOKIES["portal_elderly"] = "1"
-    assert key != page_cache.cache_key(elderly, "g1")
-    assert page_cache.cache_key(factory.get("/a/", {"q": "x"}), "g1") is None
+    assert key != page_cache.cache_key(elderly)
+    assert page_cache.cache_key(factory.get("/a/", {"q": "x"})) is None
+
+
+def test_entries_are_fresh_only_under_their_generations():
+    response = HttpResponse("x")
+    entry = page_cache._entry(response, "p1", "d1")  # no page known: data-dependent
+    assert page_cache._fresh(entry, "p1", "d1")
+    assert not page_cache._fresh(entry, "p1", "d2")
+    assert not page_cache._fresh(entry, "p2", "d1")
+    response.context_data = {"page": ArticlePage()}
+    editorial = page_cache._entry(response, "p1", "d1")
+    assert page_cache._fresh(editorial, "p1", "d2")  # articles survive data changes
+    assert not page_cache._fresh(editorial, "p2", "d1")
 
 
 def test_home_page_type_is_data_dependent():

@@ -53,8 +53,12 @@ def test_search_api_type_filter_paging_and_pinyin(client, data):
 
 
 def test_search_api_never_shows_personal_numbers(client, data):
-    text = client.get("/api/v1/search/", {"q": "大户"}).content.decode()
+    resp = client.get("/api/v1/search/", {"q": "大户"})
+    text = resp.content.decode()
     assert data["grower"].id_number not in text and "13912345678" not in text
+    (hit,) = resp.json()["results"]
+    assert hit["title"] == "绿***"  # a grower is a natural person: surname only
+    assert "*" not in hit["url"] and data["grower"].id_number[:6] not in hit["url"]
     body = client.get("/api/v1/search/", {"q": data["grower"].id_number}).json()
     assert body["results"] == []  # ID numbers are not identifiers of the public index
 
@@ -102,6 +106,9 @@ def test_producer_api_uses_the_chinese_engine(client, data):
     }
     body = client.get("/api/v1/producers/", {"q": data["b"].uscc.lower()}).json()
     assert [r["uscc"] for r in body["results"]] == [data["b"].uscc]
+    # A grower is in the public index by surname only, but this API finds its full name.
+    body = client.get("/api/v1/producers/", {"q": "绿源大户"}).json()
+    assert [r["name"] for r in body["results"]] == ["绿源大户"]
 
 
 def test_producer_api_catches_up_with_pending_changes(
