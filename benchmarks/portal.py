@@ -251,7 +251,9 @@ def main():
     urls = ensure_demo()
     print(f"  database: {db_label()}; cache backend: {settings.CACHES['default']['BACKEND']}")
     load = os.getloadavg()[0] if hasattr(os, "getloadavg") else float("nan")
-    print(f"  machine: {os.cpu_count()} CPUs, load average {load:.1f} (client and server share them)")
+    print(
+        f"  machine: {os.cpu_count()} CPUs, load average {load:.1f} (client and server share them)"
+    )
     if CACHE_MIDDLEWARE not in settings.MIDDLEWARE:
         print(
             f"  note: {CACHE_MIDDLEWARE} is not in settings.MIDDLEWARE yet; the benchmark adds it"

@@ -9,8 +9,10 @@ from __future__ import annotations
 from django.http import HttpResponseRedirect
 from django.template.response import TemplateResponse
 from django.urls import reverse
+from django.utils.translation import gettext_lazy as _
 from django.views.decorators.cache import never_cache
 
+from credit.public.views import breadcrumb_list
 from credit.publicforms import guard
 from portal.complaints import service
 from portal.complaints.forms import ComplaintForm, TrackForm, make_challenge
@@ -51,9 +53,9 @@ def complaint_form(request):
     else:
         form = _fresh(ComplaintForm())
         status = 200
-    return TemplateResponse(
-        request, "portal/complaints/form.html", {"form": form}, status=status
-    )
+    crumbs = [(_("首页"), "/"), (_("投诉举报"), reverse("complaint-form"))]
+    context = {"form": form, "breadcrumb_ld": breadcrumb_list(request, crumbs)}
+    return TemplateResponse(request, "portal/complaints/form.html", context, status=status)
 
 
 @never_cache

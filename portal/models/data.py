@@ -276,7 +276,8 @@ class DataPage(ListingMixin, Page):
     """The landing page of a data section (黑名单, 认证产品, 信用查询, 数据公开, 投诉举报).
 
     For now it explains what the section publishes and links onwards; the live lists and
-    query forms are added to these pages by later work, keyed by `kind`.
+    query forms are added to these pages by later work, keyed by `kind`. 数据公开
+    (`open_data`) shows the supervision dashboard (portal.dashboard; filters ?region=&year=).
     """
 
     kind = models.CharField(_("栏目类型"), max_length=16, choices=DataKind.choices)

@@ -4,6 +4,7 @@ JSON-LD (ClaimReview, NewsArticle, BreadcrumbList) and noindex on filtered lists
 import json
 import re
 import xml.etree.ElementTree as ET
+from urllib.parse import urlsplit
 
 import pytest
 from django.test import RequestFactory
@@ -250,11 +251,16 @@ def test_every_page_has_a_breadcrumb_list(client, demo_site):
     assert pages.filter(locale__language_code="en").exists()
     for page in pages:
         html = client.get(page.url).content.decode()
-        (crumbs,) = _of_type(html, "BreadcrumbList")
+        found = _of_type(html, "BreadcrumbList")
+        assert len(found) == 1, page.url
+        (crumbs,) = found
         elements = crumbs["itemListElement"]
         assert [e["position"] for e in elements] == list(range(1, page.depth))
-        assert elements[-1]["item"] == page.get_full_url(), page.url
-        assert elements[0]["item"] == page.get_parent().get_full_url() if page.depth == 3 else True
+        # Pages served by a Django view (complaints, credit search) use the request's host.
+        assert urlsplit(elements[-1]["item"]).path == urlsplit(page.get_full_url()).path
+        if page.depth == 3:
+            first = urlsplit(elements[0]["item"]).path
+            assert first == urlsplit(page.get_parent().get_full_url()).path
 
 
 def test_open_graph_meta(client, demo_site):

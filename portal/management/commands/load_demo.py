@@ -87,7 +87,9 @@ class Command(BaseCommand):
 
         set_count = load_demo_populations()
         if set_count:
-            self.stdout.write(f"  演示人口数据 demo populations: {set_count} 个县（近似值，仅供演示）")
+            self.stdout.write(
+                f"  演示人口数据 demo populations: {set_count} 个县（近似值，仅供演示）"
+            )
 
     def compute_grades(self, producer_ids):
         try:
