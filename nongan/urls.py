@@ -18,6 +18,7 @@ urlpatterns = [
     path("", include("credit.public.urls")),
     path("", include("credit.public_urls")),
     path("", include("portal.complaints.urls")),
+    path("", include("search.urls")),
     path("", include("portal.urls")),
 ]
 

@@ -62,6 +62,8 @@ INSTALLED_APPS = [
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
+    # Whole responses for anonymous visitors; purged on publish and on credit changes.
+    "portal.cache.AnonymousPageCacheMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
     # Paths outside i18n_patterns (admin, API, search) follow the cookie/Accept-Language.
@@ -151,6 +153,11 @@ CELERY_BEAT_SCHEDULE = {
     "portal-draft-unqualified-notice": {
         "task": "portal.tasks.draft_unqualified_notice",
         "schedule": crontab(day_of_month=1, hour=2, minute=0),
+    },
+    # Blacklist entries leave the public search index at their end date.
+    "search-daily-expire": {
+        "task": "search.tasks.daily_expire",
+        "schedule": crontab(hour=2, minute=30),
     },
     # Webhook deliveries of the joint-punishment feed (also queued on commit).
     "credit-dispatch-webhooks": {

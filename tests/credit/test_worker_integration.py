@@ -12,7 +12,7 @@ from credit.tasks import recompute_producer
 from nongan.celery import ping
 from tests.credit.factories import ProducerFactory, SamplingFactory
 
-pytestmark = [pytest.mark.integration, pytest.mark.django_db(transaction=True)]
+pytestmark = [pytest.mark.integration, pytest.mark.django_db(transaction=True, serialized_rollback=True)]
 
 
 def wait_for(predicate, timeout=60.0):
