@@ -21,3 +21,6 @@ REST_FRAMEWORK = {
     **REST_FRAMEWORK,  # noqa: F405
     "DEFAULT_THROTTLE_RATES": {k: "100000/min" for k in ("public", "checks", "reports", "feed")},
 }
+
+# The anonymous page cache outlives a test's data; tests/portal/test_cache.py turns it on.
+PORTAL_PAGE_CACHE = False
