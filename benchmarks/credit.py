@@ -87,9 +87,11 @@ def full_recompute(results: dict, label: str) -> float:
 
     ids = list(Producer.objects.order_by("id").values_list("id", flat=True))
     reset_grades()
-    with tqdm(total=len(ids), unit="producer", file=sys.stderr, disable=None) as bar:
-        with timed(label, results):
-            stats = recompute_all(ids, reason="benchmark", progress=bar.update)
+    with (
+        tqdm(total=len(ids), unit="producer", file=sys.stderr, disable=None) as bar,
+        timed(label, results),
+    ):
+        stats = recompute_all(ids, reason="benchmark", progress=bar.update)
     assert stats.producers == len(ids)
     return len(ids) / results[label]
 

@@ -35,7 +35,7 @@ from .organisations import (
     WebhookDelivery,
     WebhookSubscription,
 )
-from .producers import ProductCategory, Producer, ProducerKind
+from .producers import Producer, ProducerKind, ProductCategory
 from .regions import Region, RegionLevel
 from .reviews import Objection, RepairApplication, RepairStatus, ReviewStatus
 

@@ -55,3 +55,6 @@ class AuditHead(models.Model):
 
     class Meta:
         verbose_name = _("审计链头")
+
+    def __str__(self):
+        return f"{self.count} events, head {self.last_hash[:12]}"

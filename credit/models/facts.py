@@ -79,6 +79,16 @@ class Fact(models.Model):
     class Meta:
         abstract = True
 
+    def save(self, *args, **kwargs):
+        if self.pk is not None and not self._state.adding:
+            fields = kwargs.get("update_fields")
+            if not fields or set(fields) - set(self.stamp_fields):
+                raise AppendOnlyError(_("事实记录只能追加，不能修改；请录入更正记录。"))
+        super().save(*args, **kwargs)
+
+    def delete(self, *args, **kwargs):
+        raise AppendOnlyError(_("事实记录不能删除；请作废并说明原因。"))
+
     @property
     def is_voided(self) -> bool:
         return self.voided_at is not None
@@ -97,16 +107,6 @@ class Fact(models.Model):
             value = getattr(self, f.attname)
             data[f.attname] = value.isoformat() if hasattr(value, "isoformat") else value
         return data
-
-    def save(self, *args, **kwargs):
-        if self.pk is not None and not self._state.adding:
-            fields = kwargs.get("update_fields")
-            if not fields or set(fields) - set(self.stamp_fields):
-                raise AppendOnlyError(_("事实记录只能追加，不能修改；请录入更正记录。"))
-        super().save(*args, **kwargs)
-
-    def delete(self, *args, **kwargs):
-        raise AppendOnlyError(_("事实记录不能删除；请作废并说明原因。"))
 
     def clean(self):
         super().clean()

@@ -99,8 +99,8 @@ class CreditGrade(models.Model):
         return self.breakdown.get("hard_rules", [])
 
     def explanation(self) -> list[str]:
-        from credit.services.grading import result_from_breakdown
         from credit.scoring import explain
+        from credit.services.grading import result_from_breakdown
 
         return explain(result_from_breakdown(self.breakdown))
 
@@ -171,3 +171,6 @@ class RestrictionChange(models.Model):
         ordering = ["id"]
         verbose_name = _("惩戒变更")
         verbose_name_plural = _("惩戒变更")
+
+    def __str__(self):
+        return f"#{self.pk} {self.change} {self.scenario}"

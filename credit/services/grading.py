@@ -31,7 +31,6 @@ from credit.services.audit import Event, lock_chain, record_many
 from credit.services.bulk import insert_rows, update_rows
 from credit.services.facts import load_facts
 
-
 GRADE_FIELDS = ("producer", "as_of", "policy_version", "score", "grade", "breakdown",
                 "computed_at")
 

@@ -268,9 +268,10 @@ def test_correcting_a_removed_blacklist_entry_keeps_it_removed(on_commit):
 
 
 def test_a_repair_survives_a_correction_of_its_record(on_commit, admin_user):
-    from credit.services.reviews import decide_repair
-    from credit.models import RepairApplication
     from django.contrib.contenttypes.models import ContentType
+
+    from credit.models import RepairApplication
+    from credit.services.reviews import decide_repair
 
     producer = ProducerFactory()
     on_commit(SamplingFactory, producer=producer)
