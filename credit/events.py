@@ -6,7 +6,7 @@ changes are written in bulk (no post_save), so these are the way to learn of the
 
 import django.dispatch
 
-# producer_ids: list[int] — stored grades of these producers changed (search reindexes).
+# producer_ids: list[int] — these producers' public grade or score changed (search reindexes).
 grades_changed = django.dispatch.Signal()
 
 # change_ids: list[int] — new RestrictionChange rows, the joint-punishment feed (webhooks).

@@ -9,6 +9,8 @@ from __future__ import annotations
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field, fields
 from decimal import Decimal, InvalidOperation
+from fractions import Fraction
+from functools import cached_property
 from types import MappingProxyType
 from typing import Any
 
@@ -133,6 +135,11 @@ class PolicyParams:
             "sampling": self.weight_sampling,
             "records": self.weight_records,
         }
+
+    @cached_property
+    def exact_weights(self) -> dict[str, Fraction]:
+        """The weights as exact fractions, converted once per policy (scoring is hot)."""
+        return {name: Fraction(w) for name, w in self.weights.items()}
 
     @property
     def grade_thresholds(self) -> tuple[tuple[str, Decimal], ...]:

@@ -7,12 +7,12 @@ rounding happens once, half-up to one decimal, on the exact value.
 
 from __future__ import annotations
 
-import math
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from datetime import date
 from decimal import Decimal
 from fractions import Fraction
+from functools import lru_cache
 from typing import Any
 
 from dateutil.relativedelta import relativedelta
@@ -174,13 +174,22 @@ def _json_decimal(value: Decimal | None) -> float | None:
 
 def window_start(as_of: date, policy: PolicyParams = DEFAULT_POLICY) -> date:
     """Exclusive lower bound of the observation window (relativedelta maps Feb 29 → Feb 28)."""
-    return as_of - relativedelta(months=policy.window_months)
+    return _months_before(as_of, policy.window_months)
+
+
+@lru_cache(maxsize=64)
+def _months_before(day: date, months: int) -> date:
+    # Cached: a full recompute asks for the same day 100,000 times, and relativedelta is slow.
+    return day - relativedelta(months=months)
 
 
 def round_half_up(value: Fraction) -> Decimal:
     """Round an exact non-negative value half-up to one decimal."""
     # floor(x*10 + 1/2) is half-up for x >= 0; scores and sub-scores are never negative.
-    return Decimal(math.floor(value * 10 + Fraction(1, 2))).scaleb(-1)
+    # With x = n/d that is (20n + d) // 2d, in integers (a full recompute does this a lot).
+    value = Fraction(value)
+    n, d = value.numerator, value.denominator
+    return Decimal((20 * n + d) // (2 * d)).scaleb(-1)
 
 
 def _refs(items: Iterable[Any]) -> tuple[str, ...]:
@@ -248,7 +257,7 @@ def _exact_subscores(facts: ProducerFacts, window: _Window) -> dict[str, tuple]:
 
 def _base(exact: dict[str, Fraction | None], policy: PolicyParams) -> Fraction | None:
     """Weighted mean over the sub-scores that have data, weights re-normalised."""
-    weights = {name: Fraction(w) for name, w in policy.weights.items()}
+    weights = policy.exact_weights
     present = [name for name in SUB_SCORES if exact[name] is not None and weights[name] > 0]
     weight_sum = sum(weights[name] for name in present)
     if not present:

@@ -42,8 +42,12 @@ class AuditEvent(models.Model):
             "data": self.data,
         }
 
-    def compute_hash(self) -> str:
-        body = json.dumps(self.payload(), ensure_ascii=False, sort_keys=True, default=str)
+    def body(self) -> str:
+        """The canonical JSON the hash covers (everything but the chain fields)."""
+        return json.dumps(self.payload(), ensure_ascii=False, sort_keys=True, default=str)
+
+    def compute_hash(self, body: str | None = None) -> str:
+        body = self.body() if body is None else body
         return hashlib.sha256(f"{self.prev_hash}\n{body}".encode()).hexdigest()
 
 

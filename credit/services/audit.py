@@ -32,8 +32,18 @@ class Event:
     producer_id: int | None = None
 
 
-EVENT_FIELDS = ("at", "actor", "action", "object_type", "object_id", "producer_id", "reason",
-                "data", "prev_hash", "hash")
+EVENT_FIELDS = (
+    "at",
+    "actor",
+    "action",
+    "object_type",
+    "object_id",
+    "producer_id",
+    "reason",
+    "data",
+    "prev_hash",
+    "hash",
+)
 
 
 def _as_stored(data: dict | None) -> dict:
@@ -56,19 +66,24 @@ def lock_chain():
             cur.execute("SELECT pg_advisory_xact_lock(%s)", [_PG_LOCK_KEY])
 
 
-def record_many(events: Iterable[Event]) -> int:
-    """Append events to the chain in one transaction; returns how many were written."""
-    events = list(events)
-    if not events:
-        return 0
-    with transaction.atomic():
-        lock_chain()
-        head = AuditHead.objects.select_for_update().filter(pk=1).first()
-        if head is None:
-            head = AuditHead.objects.create(pk=1, last_hash=GENESIS, count=0)
-        prev, now, rows = head.last_hash, timezone.now(), []
-        for e in events:
-            row = AuditEvent(
+@dataclass
+class PreparedEvents:
+    """Events turned into rows and canonical JSON bodies, ready to be chained."""
+
+    rows: list[AuditEvent]
+    bodies: list[str]
+
+
+def prepare(events: Iterable[Event]) -> PreparedEvents:
+    """Everything about the events except their place in the chain.
+
+    Done before taking the chain's lock, so concurrent writers (Celery workers recomputing
+    chunks) serialise only on the hashing and the insert.
+    """
+    now, rows = timezone.now(), []
+    for e in events:
+        rows.append(
+            AuditEvent(
                 at=now,
                 actor=e.actor,
                 action=e.action,
@@ -77,15 +92,34 @@ def record_many(events: Iterable[Event]) -> int:
                 producer_id=e.producer_id,
                 reason=e.reason[:500],
                 data=_as_stored(e.data),
-                prev_hash=prev,
             )
-            row.hash = row.compute_hash()
-            prev = row.hash
-            rows.append(row)
+        )
+    return PreparedEvents(rows, [row.body() for row in rows])
+
+
+def append(prepared: PreparedEvents) -> int:
+    """Chain prepared events after the current head and insert them; returns the count."""
+    rows = prepared.rows
+    if not rows:
+        return 0
+    with transaction.atomic():
+        lock_chain()
+        head = AuditHead.objects.select_for_update().filter(pk=1).first()
+        if head is None:
+            head = AuditHead.objects.create(pk=1, last_hash=GENESIS, count=0)
+        prev = head.last_hash
+        for row, body in zip(rows, prepared.bodies, strict=True):
+            row.prev_hash = prev
+            row.hash = prev = row.compute_hash(body)
         insert_rows(AuditEvent, rows, EVENT_FIELDS)
         head.last_hash, head.count = prev, head.count + len(rows)
         head.save(update_fields=["last_hash", "count"])
     return len(rows)
+
+
+def record_many(events: Iterable[Event]) -> int:
+    """Append events to the chain in one transaction; returns how many were written."""
+    return append(prepare(events))
 
 
 def record(event: Event) -> None:

@@ -27,12 +27,13 @@ from credit.models import (
 )
 from credit.policy import DEFAULT_POLICY, SCENARIOS, PolicyParams
 from credit.scoring import Adjustment, GradeResult, SubScore, active_blacklist, compute_grade
-from credit.services.audit import Event, lock_chain, record_many
+from credit.services.audit import Event, lock_chain
+from credit.services.audit import append as append_events
+from credit.services.audit import prepare as prepare_events
 from credit.services.bulk import insert_rows, update_rows
-from credit.services.facts import load_facts
+from credit.services.facts import load_facts, producer_filter
 
-GRADE_FIELDS = ("producer", "as_of", "policy_version", "score", "grade", "breakdown",
-                "computed_at")
+GRADE_FIELDS = ("producer", "as_of", "policy_version", "score", "grade", "breakdown", "computed_at")
 
 
 def policy_for(day: date) -> PolicyParams:
@@ -73,12 +74,17 @@ def result_from_breakdown(data: dict) -> GradeResult:
     )
 
 
-def fingerprint(result: GradeResult) -> str:
-    """What a grade says, without the day it was computed: equal fingerprints, no new row."""
-    data = result.to_dict()
-    for key in ("as_of", "window_start", "window_end"):
-        data.pop(key, None)
-    blob = json.dumps(data, sort_keys=True, ensure_ascii=False, default=str)
+_DATED_KEYS = ("as_of", "window_start", "window_end")
+
+
+def fingerprint(result: GradeResult, data: dict | None = None) -> str:
+    """What a grade says, without the day it was computed: equal fingerprints, no new row.
+
+    `data` is `result.to_dict()` when the caller already has it (a full recompute builds it
+    once per producer for both the fingerprint and the stored breakdown)."""
+    data = result.to_dict() if data is None else data
+    undated = {k: v for k, v in data.items() if k not in _DATED_KEYS}
+    blob = json.dumps(undated, sort_keys=True, ensure_ascii=False, default=str)
     return hashlib.sha256(blob.encode()).hexdigest()
 
 
@@ -142,20 +148,28 @@ def recompute(
         results = {pid: compute_grade(facts[pid], policy, as_of) for pid in producers}
         stats.producers = len(results)
         events = _store_grades(producers, results, as_of, actor, reason, stats)
+        changes = []
         if as_of == today:
-            # Feed rows get their ids under the audit chain's lock, which is held to commit,
-            # so ids commit in order and a reader's `since=<id>` cursor never skips one.
+            changes = _sync_restrictions(producers, results, facts, today, stats)
+            events += _restriction_events(changes, actor)
+        prepared = prepare_events(events)
+        # Feed rows get their ids under the audit chain's lock, which is held to commit, so
+        # ids commit in order and a reader's `since=<id>` cursor never skips one. Everything
+        # above runs in parallel across workers; only this tail is serialised.
+        if changes or prepared.rows:
             lock_chain()
-            events += _sync_restrictions(producers, results, facts, today, actor, stats)
-        record_many(events)
-        _announce(stats, changed_ids=[pid for pid, p in producers.items() if p.grade_changed],
-                  change_ids=stats.change_ids)
+            stats.change_ids = _write_feed(changes)
+            append_events(prepared)
+        _announce(
+            changed_ids=[pid for pid, p in producers.items() if p.public_changed],
+            change_ids=stats.change_ids,
+        )
     if keep_results:
         stats.results = results
     return stats
 
 
-def _announce(stats, changed_ids: list[int], change_ids: list[int]) -> None:
+def _announce(changed_ids: list[int], change_ids: list[int]) -> None:
     """Tell listeners (search index, webhooks) once the transaction has committed."""
     if changed_ids:
         transaction.on_commit(
@@ -172,12 +186,12 @@ def _announce(stats, changed_ids: list[int], change_ids: list[int]) -> None:
 def _store_grades(producers, results, as_of, actor, reason, stats) -> list[Event]:
     new_rows, changed, events = [], [], []
     for pid, result in results.items():
-        fp = fingerprint(result)
+        data = result.to_dict()
+        fp = fingerprint(result, data)
         producer = producers[pid]
-        producer.grade_changed = False
+        producer.public_changed = False
         if fp == producer.grade_fingerprint:
             continue
-        data = result.to_dict()
         new_rows.append(
             CreditGrade(
                 producer_id=pid,
@@ -205,13 +219,16 @@ def _store_grades(producers, results, as_of, actor, reason, stats) -> list[Event
                 },
             )
         )
-        producer.grade_changed = True
+        # Listeners (search documents, cached pages) show the grade and score only; a new
+        # breakdown with the same two (say, one more passed sampling) leaves them as they are.
+        producer.public_changed = (producer.grade, producer.score) != (result.grade, result.score)
         producer.grade, producer.score = result.grade, result.score
         producer.graded_on, producer.grade_fingerprint = as_of, fp
         changed.append(producer)
     insert_rows(CreditGrade, new_rows, GRADE_FIELDS)
     update_rows(
-        Producer, ["grade", "score", "graded_on", "grade_fingerprint"],
+        Producer,
+        ["grade", "score", "graded_on", "grade_fingerprint"],
         [(p.grade, p.score, p.graded_on, p.grade_fingerprint, p.pk) for p in changed],
     )
     stats.grades_changed = len(changed)
@@ -247,9 +264,12 @@ def _desired_restrictions(result, facts, today, entries) -> dict[tuple, dict]:
     return want
 
 
-def _sync_restrictions(producers, results, facts, today, actor, stats) -> list[Event]:
+def _sync_restrictions(producers, results, facts, today, stats) -> list[tuple]:
+    """Bring the open restrictions in line with today's grades; returns (row, change) pairs."""
     open_rows: dict[int, dict[tuple, Restriction]] = {pid: {} for pid in producers}
-    for r in Restriction.objects.filter(producer_id__in=list(producers), lifted_at__isnull=True):
+    for r in Restriction.objects.filter(lifted_at__isnull=True, **producer_filter(list(producers))):
+        if r.producer_id not in open_rows:
+            continue
         open_rows[r.producer_id][(r.scenario, r.source, r.blacklist_entry_id)] = r
     entry_ids = {
         int(f.ref.split(":")[1]) for pid in producers for f in active_blacklist(facts[pid], today)
@@ -285,10 +305,19 @@ def _sync_restrictions(producers, results, facts, today, actor, stats) -> list[E
 
     Restriction.objects.bulk_create(to_create, batch_size=2000)
     update_rows(
-        Restriction, ["end", "basis", "lifted_at"],
+        Restriction,
+        ["end", "basis", "lifted_at"],
         [(r.end, r.basis, r.lifted_at, r.pk) for r in to_update],
     )
-    change_rows = RestrictionChange.objects.bulk_create(
+    for _row, kind in changes:
+        attr = f"restrictions_{kind}"
+        setattr(stats, attr, getattr(stats, attr) + 1)
+    return changes
+
+
+def _write_feed(changes) -> list[int]:
+    """The joint-punishment feed's rows; call under the chain lock (ids commit in order)."""
+    rows = RestrictionChange.objects.bulk_create(
         [
             RestrictionChange(
                 restriction=row,
@@ -302,10 +331,10 @@ def _sync_restrictions(producers, results, facts, today, actor, stats) -> list[E
         ],
         batch_size=2000,
     )
-    stats.change_ids = [row.pk for row in change_rows]
-    for _row, kind in changes:
-        attr = f"restrictions_{kind}"
-        setattr(stats, attr, getattr(stats, attr) + 1)
+    return [row.pk for row in rows]
+
+
+def _restriction_events(changes, actor) -> list[Event]:
     return [
         Event(
             f"restriction.{kind}",

@@ -46,11 +46,22 @@ def submit_objection(producer, fact, reason: str) -> Objection:
     if Objection.objects.filter(fact_type=ct, fact_id=fact.pk, status__in=Objection.OPEN).exists():
         raise ValidationError({"fact": "该记录已有异议正在审核。"})
     objection = Objection.objects.create(
-        producer=producer, fact_type=ct, fact_id=fact.pk, reason=reason.strip(),
+        producer=producer,
+        fact_type=ct,
+        fact_id=fact.pk,
+        reason=reason.strip(),
         deadline=timezone.localdate() + timedelta(days=OBJECTION_DECISION_DAYS),
     )
-    record(Event("objection.submitted", "objection", str(objection.pk), actor="producer",
-                 producer_id=producer.id, data={"fact": f"{ct.model}:{fact.pk}"}))
+    record(
+        Event(
+            "objection.submitted",
+            "objection",
+            str(objection.pk),
+            actor="producer",
+            producer_id=producer.id,
+            data={"fact": f"{ct.model}:{fact.pk}"},
+        )
+    )
     return objection
 
 
@@ -63,9 +74,17 @@ def decide_objection(objection: Objection, upheld: bool, user, reason: str) -> N
     objection.decided_at, objection.decided_by = timezone.now(), user
     objection.decision_reason = reason.strip()
     objection.save()
-    record(Event("objection.decided", "objection", str(objection.pk), actor=actor_name(user),
-                 reason=reason, producer_id=objection.producer_id,
-                 data={"upheld": upheld}))
+    record(
+        Event(
+            "objection.decided",
+            "objection",
+            str(objection.pk),
+            actor=actor_name(user),
+            reason=reason,
+            producer_id=objection.producer_id,
+            data={"upheld": upheld},
+        )
+    )
     if upheld:
         # Voiding fires the fact signal, which audits the void and recomputes.
         void_fact(objection.fact, user, f"异议成立：{reason.strip()}")
@@ -89,16 +108,23 @@ def _repair_kind(fact) -> tuple[str, object]:
 def eligibility(fact, today=None) -> Eligibility:
     today = today or timezone.localdate()
     kind, since = _repair_kind(fact)
-    later = EnforcementCase.objects.active().filter(
-        producer_id=fact.producer_id, decision_date__gt=since,
-        severity__in=["general", "serious"],
-    ).exclude(pk=fact.pk if isinstance(fact, EnforcementCase) else None).count()
+    later = (
+        EnforcementCase.objects.active()
+        .filter(
+            producer_id=fact.producer_id,
+            decision_date__gt=since,
+            severity__in=["general", "serious"],
+        )
+        .exclude(pk=fact.pk if isinstance(fact, EnforcementCase) else None)
+        .count()
+    )
     ct = ContentType.objects.get_for_model(fact)
     repaired = RepairApplication.objects.filter(
         fact_type=ct, fact_id=fact.pk, status=RepairStatus.APPROVED
     ).exists()
-    return repair_eligibility(kind, since, today, policy_for(today), later_violations=later,
-                              already_repaired=repaired)
+    return repair_eligibility(
+        kind, since, today, policy_for(today), later_violations=later, already_repaired=repaired
+    )
 
 
 @transaction.atomic
@@ -113,17 +139,27 @@ def submit_repair(producer, fact, statement: str, commitment_accepted: bool) -> 
         raise ValidationError({"fact": "；".join(check.reasons)})
     ct = ContentType.objects.get_for_model(fact)
     app = RepairApplication.objects.create(
-        producer=producer, fact_type=ct, fact_id=fact.pk, statement=statement.strip(),
+        producer=producer,
+        fact_type=ct,
+        fact_id=fact.pk,
+        statement=statement.strip(),
         commitment_accepted=True,
     )
-    record(Event("repair.submitted", "repairapplication", str(app.pk), actor="producer",
-                 producer_id=producer.id, data={"fact": f"{ct.model}:{fact.pk}"}))
+    record(
+        Event(
+            "repair.submitted",
+            "repairapplication",
+            str(app.pk),
+            actor="producer",
+            producer_id=producer.id,
+            data={"fact": f"{ct.model}:{fact.pk}"},
+        )
+    )
     return app
 
 
 @transaction.atomic
-def decide_repair(app: RepairApplication, approved: bool, user, reason: str,
-                  day=None) -> None:
+def decide_repair(app: RepairApplication, approved: bool, user, reason: str, day=None) -> None:
     _require_reason(reason)
     if app.status not in (RepairStatus.SUBMITTED, RepairStatus.UNDER_REVIEW):
         raise ValidationError({"status": "该申请已办结。"})
@@ -132,9 +168,19 @@ def decide_repair(app: RepairApplication, approved: bool, user, reason: str,
     app.decision_reason = reason.strip()
     app.approved_on = (day or timezone.localdate()) if approved else None
     app.save()
-    record(Event("repair.decided", "repairapplication", str(app.pk), actor=actor_name(user),
-                 reason=reason, producer_id=app.producer_id,
-                 data={"approved": approved,
-                       "approved_on": app.approved_on.isoformat() if app.approved_on else None}))
+    record(
+        Event(
+            "repair.decided",
+            "repairapplication",
+            str(app.pk),
+            actor=actor_name(user),
+            reason=reason,
+            producer_id=app.producer_id,
+            data={
+                "approved": approved,
+                "approved_on": app.approved_on.isoformat() if app.approved_on else None,
+            },
+        )
+    )
     if approved:
         schedule_recompute([app.producer_id], reason=f"repair {app.pk} approved")

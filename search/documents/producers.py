@@ -36,7 +36,6 @@ FIELDS = (
     "categories",
     "grade",
     "score",
-    "graded_on",
 )
 
 KIND_LABELS = choice_labels(ProducerKind.choices)
@@ -75,7 +74,6 @@ def build_producer(row: dict, ctx: BuildContext, certs: list[dict] = (), blackli
         + products
     )
     score = row.get("score")
-    graded_on = row.get("graded_on")
     return SearchDocument(
         type="producer",
         id=str(row["id"]),
@@ -99,7 +97,6 @@ def build_producer(row: dict, ctx: BuildContext, certs: list[dict] = (), blackli
             "region_name": region_path,
             "grade": row.get("grade") or "U",
             "score": None if score is None else float(score),
-            "graded_on": graded_on.isoformat() if graded_on else None,
             "blacklisted": bool(blacklisted),
             "categories": categories,
             "certified_products": products,
