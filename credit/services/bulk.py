@@ -59,11 +59,22 @@ def insert_rows(model, objs: Sequence, field_names: Sequence[str]) -> None:
     qn = connection.ops.quote_name
     columns = ", ".join(qn(f.column) for f in fields)
     marks = ", ".join(["%s"] * len(fields))
-    sql = f"INSERT INTO {qn(opts.db_table)} ({columns}) VALUES ({marks})"
     convert = _converters(fields)
     params = [_prepare(convert, [getattr(o, f.attname) for f in fields]) for o in objs]
     with connection.cursor() as cursor:
+        if connection.vendor == "postgresql":
+            # COPY streams the rows in one round trip: several times faster than
+            # executemany, and audit events are inserted while the chain's lock is held.
+            _copy(cursor, f"{qn(opts.db_table)} ({columns})", params)
+            return
+        sql = f"INSERT INTO {qn(opts.db_table)} ({columns}) VALUES ({marks})"
         cursor.executemany(sql, params)
+
+
+def _copy(cursor, target: str, rows) -> None:
+    with cursor.cursor.copy(f"COPY {target} FROM STDIN") as copy:
+        for row in rows:
+            copy.write_row(row)
 
 
 def update_rows(model, field_names: Sequence[str], rows: Sequence[tuple]) -> None:
@@ -73,9 +84,34 @@ def update_rows(model, field_names: Sequence[str], rows: Sequence[tuple]) -> Non
     opts = model._meta
     fields = [opts.get_field(name) for name in field_names]
     qn = connection.ops.quote_name
-    assignments = ", ".join(f"{qn(f.column)} = %s" for f in fields)
-    sql = f"UPDATE {qn(opts.db_table)} SET {assignments} WHERE {qn(opts.pk.column)} = %s"
+    table, pk = qn(opts.db_table), qn(opts.pk.column)
     convert = _converters(fields)
     params = [_prepare(convert, row[:-1]) + [row[-1]] for row in rows]
     with connection.cursor() as cursor:
+        if connection.vendor == "postgresql":
+            _update_from_copy(cursor, opts, fields, params)
+            return
+        assignments = ", ".join(f"{qn(f.column)} = %s" for f in fields)
+        sql = f"UPDATE {table} SET {assignments} WHERE {pk} = %s"
         cursor.executemany(sql, params)
+
+
+def _update_from_copy(cursor, opts, fields, params) -> None:
+    """COPY the new values into a temporary table, then one UPDATE … FROM joins them in."""
+    qn = connection.ops.quote_name
+    temp = qn(f"_bulk_{opts.db_table}")
+    columns = [qn(f.column) for f in fields]
+    definitions = ", ".join(
+        f"{col} {f.db_type(connection)}" for col, f in zip(columns, fields, strict=True)
+    )
+    pk_type = opts.pk.rel_db_type(connection)
+    cursor.execute(f"CREATE TEMPORARY TABLE {temp} (_pk {pk_type}, {definitions}) ON COMMIT DROP")
+    try:
+        _copy(cursor, f"{temp} ({', '.join(columns)}, _pk)", params)
+        assignments = ", ".join(f"{col} = u.{col}" for col in columns)
+        cursor.execute(
+            f"UPDATE {qn(opts.db_table)} AS t SET {assignments} FROM {temp} AS u "
+            f"WHERE t.{qn(opts.pk.column)} = u._pk"
+        )
+    finally:
+        cursor.execute(f"DROP TABLE IF EXISTS {temp}")
