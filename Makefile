@@ -54,6 +54,7 @@ migrate: $(STAMP)
 demo: migrate messages
 	$(BIN)/python manage.py load_demo --if-empty
 	$(BIN)/python manage.py search_index rebuild
+	$(BIN)/python manage.py update_index -v 0
 	$(BIN)/python manage.py ensure_admin
 
 run: demo

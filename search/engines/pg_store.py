@@ -13,15 +13,14 @@ token streams as text and generated ``tsvector`` columns over them:
 
 tsvector positions stop at 16,383, so the body streams are cut at ``BODY_TOKENS`` here
 (SQLite and Elasticsearch index a page's whole text; only very long pages differ).
-Matching, ranking, sampling and facets are the shared logic of ``search.engines.embedded``.
+Matching, ranking, sampling and facets are the shared logic of ``search.engines.embedded``;
+the look-ups and row reading both stores share are in ``store_base``.
 """
 
 from __future__ import annotations
 
-import json
 import secrets
 import time
-from collections.abc import Iterable
 
 from django.db import connection, transaction
 
@@ -30,7 +29,15 @@ from search.fields import ALL_TOKEN, STREAM_COLUMNS, facet_token
 from search.query import ParsedQuery
 from search.ranking import Candidate
 
-from .sqlite_store import DOC_COLUMNS, ID_BITS, _lens
+from .store_base import (
+    DOC_COLUMNS,
+    ID_BITS,
+    StoreBase,
+    candidates,
+    displayed,
+    doc_row,
+    sampled,
+)
 
 BODY_TOKENS = 8000
 _TSV = {
@@ -151,9 +158,8 @@ def where(q: ParsedQuery | None, filters, title_only: bool = False) -> tuple[str
     return " AND ".join(conds), params
 
 
-class PostgresStore:
+class PostgresStore(StoreBase):
     vendor = "postgresql"
-    doc_table, ident_table = "search_doc", "search_ident"
     _HEAD = "id, key, type_rank, title_len, title_key, title_py, title_ini, lens, sort_date, f"
 
     def cursor(self):
@@ -174,24 +180,7 @@ class PostgresStore:
             if c.startswith("b_") and text.count(" ") >= BODY_TOKENS:
                 text = " ".join(text.split()[:BODY_TOKENS])
             streams.append(text)
-        return (
-            doc_id,
-            fields.key,
-            fields.type,
-            doc.title,
-            fields.title_key,
-            fields.title_py,
-            fields.title_ini,
-            fields.title_len,
-            fields.type_rank,
-            _lens(fields),
-            doc.date.isoformat() if doc.date else None,
-            doc.url or "",
-            doc.body or "",
-            json.dumps(doc.fields, ensure_ascii=False, default=str),
-            *streams,
-            " ".join(fields.facet_tokens),
-        )
+        return (*doc_row(doc, fields, doc_id), *streams, " ".join(fields.facet_tokens))
 
     def _insert(self, cur, pairs, ids, doc_table, ident_table):
         cols = (*DOC_COLUMNS, *STREAM_COLUMNS, "f")
@@ -235,28 +224,8 @@ class PostgresStore:
             cur.execute(f"DELETE FROM {self.ident_table} WHERE doc = ANY(%s)", [ids])
             cur.execute(f"DELETE FROM {self.doc_table} WHERE id = ANY(%s)", [ids])
 
-    def write(self, pairs: list) -> int:
-        if not pairs:
-            return 0
-        pairs = list({f.key: (d, f) for d, f in pairs}.values())
-        with transaction.atomic(), self.cursor() as cur:
-            existing = self._ids_for_keys(cur, [f.key for _d, f in pairs])
-            self._delete_ids(cur, list(existing.values()))
-            fresh = iter(
-                self._new_ids(
-                    cur, sum(1 for _d, f in pairs if f.key not in existing), self.doc_table
-                )
-            )
-            ids = [existing.get(f.key) or next(fresh) for _d, f in pairs]
-            self._insert(cur, pairs, ids, self.doc_table, self.ident_table)
-        return len(pairs)
-
-    def delete(self, keys: Iterable[str]) -> int:
-        keys = list(dict.fromkeys(keys))
-        with transaction.atomic(), self.cursor() as cur:
-            ids = self._ids_for_keys(cur, keys)
-            self._delete_ids(cur, list(ids.values()))
-        return len(ids)
+    def _insert_live(self, cur, pairs, ids) -> None:
+        self._insert(cur, pairs, ids, self.doc_table, self.ident_table)
 
     def rebuild(self, batches, progress=None, on_phase=None) -> int:
         """Load a new table (indexes afterwards), then swap it in one short transaction."""
@@ -299,26 +268,7 @@ class PostgresStore:
     # -- reading ----------------------------------------------------------------------------
 
     def _candidates(self, cur, columns) -> list[Candidate]:
-        out = []
-        n = len(columns)
-        for row in cur.fetchall():
-            (rid, key, type_rank, title_len, tkey, tpy, tini, lens, sort_date, f) = row[:10]
-            out.append(
-                Candidate(
-                    id=rid,
-                    key=key,
-                    type_rank=type_rank,
-                    title_len=title_len,
-                    title_key=tkey,
-                    title_py=tpy,
-                    title_ini=tini,
-                    raw_streams=dict(zip(columns, row[10 : 10 + n], strict=True)),
-                    facet_tokens=f or "",
-                    lens=lens,
-                    sort_date=sort_date,
-                )
-            )
-        return out
+        return candidates(cur.fetchall(), columns)
 
     def match(self, q, filters, limit: int, columns: tuple[str, ...], title_only=False):
         cond, params = where(q, filters, title_only)
@@ -336,20 +286,7 @@ class PostgresStore:
             cur.execute(
                 f"SELECT id, f FROM {self.doc_table} WHERE {cond} LIMIT %s", [*params, limit]
             )
-            return [
-                Candidate(
-                    id=rid,
-                    key="",
-                    type_rank=0,
-                    title_len=0,
-                    title_key="",
-                    title_py="",
-                    title_ini="",
-                    raw_streams={},
-                    facet_tokens=f or "",
-                )
-                for rid, f in cur.fetchall()
-            ]
+            return sampled(cur.fetchall())
 
     def count(self, q, filters, cap: int) -> int:
         cond, params = where(q, filters)
@@ -371,28 +308,6 @@ class PostgresStore:
             )
             return self._candidates(cur, columns)
 
-    def ids_by_ident(self, ident: str) -> list[int]:
-        with self.cursor() as cur:
-            cur.execute(f"SELECT doc FROM {self.ident_table} WHERE ident = %s LIMIT 200", [ident])
-            return [r[0] for r in cur.fetchall()]
-
-    def ids_by_title(self, q: ParsedQuery, limit: int) -> list[int]:
-        probes = []
-        if q.key:
-            probes.append(("title_key", q.key))
-        if q.pinyin is not None and q.letters:
-            probes.append(("title_py" if q.pinyin.source == "pinyin" else "title_ini", q.letters))
-        out: list[int] = []
-        with self.cursor() as cur:
-            for column, value in probes:
-                cur.execute(
-                    f"SELECT id FROM {self.doc_table} WHERE {column} >= %s AND "
-                    f"{column} < %s ORDER BY {column} LIMIT %s",
-                    [value, value + "\U0010ffff", limit],
-                )
-                out.extend(r[0] for r in cur.fetchall())
-        return out
-
     def display(self, ids: list[int]) -> dict[int, dict]:
         if not ids:
             return {}
@@ -402,30 +317,7 @@ class PostgresStore:
                 f"WHERE id = ANY(%s)",
                 [list(ids)],
             )
-            return {
-                r[0]: {
-                    "key": r[1],
-                    "type": r[2],
-                    "title": r[3],
-                    "url": r[4],
-                    "body": r[5],
-                    "fields": json.loads(r[6] or "{}"),
-                }
-                for r in cur.fetchall()
-            }
-
-    def counts_by_type(self) -> dict[str, int]:
-        with self.cursor() as cur:
-            cur.execute(f"SELECT type, count(*) FROM {self.doc_table} GROUP BY type")
-            return dict(cur.fetchall())
-
-    def keys_of_type(self, doc_type: str) -> set[str]:
-        with self.cursor() as cur:
-            cur.execute(
-                f"SELECT key FROM {self.doc_table} WHERE key >= %s AND key < %s",
-                [f"{doc_type}:", f"{doc_type};"],
-            )
-            return {r[0].partition(":")[2] for r in cur.fetchall()}
+            return displayed(cur.fetchall())
 
     def size_bytes(self) -> int | None:
         with self.cursor() as cur:

@@ -23,7 +23,6 @@ instead of scanning every match (``search.engines.embedded``).
 
 from __future__ import annotations
 
-import json
 import secrets
 import time
 from collections.abc import Iterable
@@ -35,24 +34,17 @@ from search.fields import ALL_TOKEN, FAMILY_COLUMNS, STREAM_COLUMNS, facet_token
 from search.query import ParsedQuery
 from search.ranking import Candidate
 
-ID_BITS = 40
-FTS_OPTIONS = "tokenize='unicode61 remove_diacritics 0', columnsize=0"
-DOC_COLUMNS = (
-    "id",
-    "key",
-    "type",
-    "title",
-    "title_key",
-    "title_py",
-    "title_ini",
-    "title_len",
-    "type_rank",
-    "lens",
-    "sort_date",
-    "url",
-    "body",
-    "data",
+from .store_base import (
+    DOC_COLUMNS,
+    ID_BITS,
+    StoreBase,
+    candidates,
+    displayed,
+    doc_row,
+    sampled,
 )
+
+FTS_OPTIONS = "tokenize='unicode61 remove_diacritics 0', columnsize=0"
 
 
 def doc_table_sql(name: str) -> str:
@@ -144,13 +136,9 @@ def match_expression(
 # --- the store ---------------------------------------------------------------------------
 
 
-def _lens(fields) -> str:
-    return " ".join(map(str, fields.lengths))
-
-
-class SqliteStore:
+class SqliteStore(StoreBase):
     vendor = "sqlite"
-    doc_table, fts_table, ident_table = "search_doc", "search_fts", "search_ident"
+    fts_table = "search_fts"
 
     def __init__(self):
         self._tuned: set[int] = set()
@@ -172,24 +160,7 @@ class SqliteStore:
 
     # -- writing ----------------------------------------------------------------------------
 
-    @staticmethod
-    def _row(doc, fields, doc_id: int) -> tuple:
-        return (
-            doc_id,
-            fields.key,
-            fields.type,
-            doc.title,
-            fields.title_key,
-            fields.title_py,
-            fields.title_ini,
-            fields.title_len,
-            fields.type_rank,
-            _lens(fields),
-            doc.date.isoformat() if doc.date else None,
-            doc.url or "",
-            doc.body or "",
-            json.dumps(doc.fields, ensure_ascii=False, default=str),
-        )
+    _row = staticmethod(doc_row)
 
     @staticmethod
     def _fts_row(fields, doc_id: int) -> tuple:
@@ -236,22 +207,8 @@ class SqliteStore:
             out.extend(want)
         return out
 
-    def write(self, pairs: list) -> int:
-        """Upsert (document, fields) pairs; a key keeps its id."""
-        if not pairs:
-            return 0
-        pairs = list({f.key: (d, f) for d, f in pairs}.values())
-        with transaction.atomic(), self.cursor() as cur:
-            existing = self._ids_for_keys(cur, [f.key for _d, f in pairs])
-            self._delete_ids(cur, list(existing.values()))
-            fresh = iter(
-                self._new_ids(
-                    cur, sum(1 for _d, f in pairs if f.key not in existing), self.doc_table
-                )
-            )
-            ids = [existing.get(f.key) or next(fresh) for _d, f in pairs]
-            self._insert(cur, pairs, ids, self.doc_table, self.fts_table, self.ident_table)
-        return len(pairs)
+    def _insert_live(self, cur, pairs, ids) -> None:
+        self._insert(cur, pairs, ids, self.doc_table, self.fts_table, self.ident_table)
 
     def _ids_for_keys(self, cur, keys: list[str]) -> dict[str, int]:
         out: dict[str, int] = {}
@@ -271,13 +228,6 @@ class SqliteStore:
             cur.execute(f"DELETE FROM {self.fts_table} WHERE rowid IN ({marks})", chunk)
             cur.execute(f"DELETE FROM {self.ident_table} WHERE doc IN ({marks})", chunk)
             cur.execute(f"DELETE FROM {self.doc_table} WHERE id IN ({marks})", chunk)
-
-    def delete(self, keys: Iterable[str]) -> int:
-        keys = list(dict.fromkeys(keys))
-        with transaction.atomic(), self.cursor() as cur:
-            ids = self._ids_for_keys(cur, keys)
-            self._delete_ids(cur, list(ids.values()))
-        return len(ids)
 
     def rebuild(self, batches, progress=None, on_phase=None) -> int:
         """Build new tables beside the live ones, then swap them in one short transaction.
@@ -366,25 +316,7 @@ class SqliteStore:
 
     def _candidates(self, cur, sql: str, params, columns: tuple[str, ...]) -> list[Candidate]:
         cur.execute(sql, params)
-        out = []
-        n = len(columns)
-        for row in cur.fetchall():
-            (rid, key, type_rank, title_len, tkey, tpy, tini, lens, sort_date, f) = row[:10]
-            c = Candidate(
-                id=rid,
-                key=key,
-                type_rank=type_rank,
-                title_len=title_len,
-                title_key=tkey,
-                title_py=tpy,
-                title_ini=tini,
-                raw_streams=dict(zip(columns, row[10 : 10 + n], strict=True)),
-                facet_tokens=f or "",
-                lens=lens,
-                sort_date=sort_date,
-            )
-            out.append(c)
-        return out
+        return candidates(cur.fetchall(), columns)
 
     _HEAD = (
         "d.id, d.key, d.type_rank, d.title_len, d.title_key, d.title_py, d.title_ini, "
@@ -418,20 +350,7 @@ class SqliteStore:
                 f"SELECT rowid, f FROM {self.fts_table} WHERE {self.fts_table} MATCH %s LIMIT %s",
                 [expr, limit],
             )
-            return [
-                Candidate(
-                    id=rid,
-                    key="",
-                    type_rank=0,
-                    title_len=0,
-                    title_key="",
-                    title_py="",
-                    title_ini="",
-                    raw_streams={},
-                    facet_tokens=f or "",
-                )
-                for rid, f in cur.fetchall()
-            ]
+            return sampled(cur.fetchall())
 
     def count(self, q: ParsedQuery | None, filters, cap: int) -> int:
         expr = match_expression(q, filters)
@@ -458,29 +377,6 @@ class SqliteStore:
                 out.extend(self._candidates(cur, sql, chunk, columns))
         return out
 
-    def ids_by_ident(self, ident: str) -> list[int]:
-        with self.cursor() as cur:
-            cur.execute(f"SELECT doc FROM {self.ident_table} WHERE ident = %s LIMIT 200", [ident])
-            return [r[0] for r in cur.fetchall()]
-
-    def ids_by_title(self, q: ParsedQuery, limit: int) -> list[int]:
-        """Documents whose title key / pinyin / initials equal or start with the query's."""
-        probes = []
-        if q.key:
-            probes.append(("title_key", q.key))
-        if q.pinyin is not None and q.letters:
-            probes.append(("title_py" if q.pinyin.source == "pinyin" else "title_ini", q.letters))
-        out: list[int] = []
-        with self.cursor() as cur:
-            for column, value in probes:
-                cur.execute(
-                    f"SELECT id FROM {self.doc_table} WHERE {column} >= %s AND "
-                    f"{column} < %s ORDER BY {column} LIMIT %s",
-                    [value, value + "\U0010ffff", limit],
-                )
-                out.extend(r[0] for r in cur.fetchall())
-        return out
-
     def display(self, ids: list[int]) -> dict[int, dict]:
         if not ids:
             return {}
@@ -490,32 +386,9 @@ class SqliteStore:
                 f"WHERE id IN ({', '.join(['%s'] * len(ids))})",
                 ids,
             )
-            return {
-                r[0]: {
-                    "key": r[1],
-                    "type": r[2],
-                    "title": r[3],
-                    "url": r[4],
-                    "body": r[5],
-                    "fields": json.loads(r[6] or "{}"),
-                }
-                for r in cur.fetchall()
-            }
+            return displayed(cur.fetchall())
 
     # -- status -----------------------------------------------------------------------------
-
-    def counts_by_type(self) -> dict[str, int]:
-        with self.cursor() as cur:
-            cur.execute(f"SELECT type, count(*) FROM {self.doc_table} GROUP BY type")
-            return dict(cur.fetchall())
-
-    def keys_of_type(self, doc_type: str) -> set[str]:
-        with self.cursor() as cur:
-            cur.execute(
-                f"SELECT key FROM {self.doc_table} WHERE key >= %s AND key < %s",
-                [f"{doc_type}:", f"{doc_type};"],
-            )
-            return {r[0].partition(":")[2] for r in cur.fetchall()}
 
     def size_bytes(self) -> int | None:
         with self.cursor() as cur:

@@ -162,8 +162,9 @@ def test_view_restrictions_hide_and_show_a_section(commit):
     section = commit(make_standard, home, "内部资料", paragraph="内部资料说明")
     child = commit(make_standard, section, "内部文件", paragraph="不公开的抽检计划")
     assert keys("抽检计划") == [f"page:{child.pk}"]
-    restriction = commit(PageViewRestriction.objects.create, page=section,
-                         restriction_type="password", password="x")
+    restriction = commit(
+        PageViewRestriction.objects.create, page=section, restriction_type="password", password="x"
+    )
     assert keys("抽检计划") == []
     commit(restriction.delete)
     assert keys("抽检计划") == [f"page:{child.pk}"]

@@ -9,7 +9,10 @@ from search.engines import SearchRequest, get_engine
 from search.models import PendingKey
 from tests.credit.factories import BlacklistFactory, ProducerFactory
 
-pytestmark = [pytest.mark.integration, pytest.mark.django_db(transaction=True, serialized_rollback=True)]
+pytestmark = [
+    pytest.mark.integration,
+    pytest.mark.django_db(transaction=True, serialized_rollback=True),
+]
 
 
 def wait_for(predicate, timeout=60.0):
