@@ -16,11 +16,12 @@ from wagtail.models import Orderable, Page
 from wagtail.search import index
 
 from credit.models import EnforcementCase
-from portal.blocks import BodyBlock
-from portal.choosers import case_chooser, region_chooser
-from portal.models.base import Badge, ListingMixin, SectionIndexPage
-from portal.models.data import public_producer_name
-from portal.models.taxonomy import BilingualNameMixin
+from pagekit.blocks import BodyBlock
+from pagekit.choosers import case_chooser, region_chooser
+from pagekit.listing import Badge, ListingMixin
+from pagekit.producers import public_producer_name
+from pagekit.sections import SectionIndexPage
+from pagekit.vocabulary import BilingualNameMixin
 
 
 def _today():
@@ -57,6 +58,7 @@ class TypicalCaseIndexPage(SectionIndexPage):
     listing_model = "cases.TypicalCasePage"
     filter_param = "category"
     filter_label = _("案例类别")
+    filter_field = "category"
 
     parent_page_types = ["portal.HomePage"]
     subpage_types = ["cases.TypicalCasePage"]
@@ -67,13 +69,6 @@ class TypicalCaseIndexPage(SectionIndexPage):
 
     def get_items(self):
         return super().get_items().select_related("category", "region")
-
-    def filter_choices(self):
-        used = CaseCategory.objects.filter(pages__in=super().get_items()).distinct()
-        return [(c.slug, c.label) for c in used.order_by("sort_order", "name")]
-
-    def apply_filter(self, items, value):
-        return items.filter(category__slug=value)
 
 
 class TypicalCasePage(ListingMixin, Page):

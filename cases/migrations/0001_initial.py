@@ -3,7 +3,7 @@
 import cases.models
 import django.db.models.deletion
 import modelcluster.fields
-import portal.models.base
+import pagekit.listing
 import wagtail.fields
 from django.db import migrations, models
 
@@ -44,7 +44,7 @@ class Migration(migrations.Migration):
                 'verbose_name': '典型案例栏目',
                 'verbose_name_plural': '典型案例栏目',
             },
-            bases=(portal.models.base.ListingMixin, 'wagtailcore.page'),
+            bases=(pagekit.listing.ListingMixin, 'wagtailcore.page'),
         ),
         migrations.CreateModel(
             name='TypicalCasePage',
@@ -61,7 +61,7 @@ class Migration(migrations.Migration):
                 'verbose_name': '典型案例',
                 'verbose_name_plural': '典型案例',
             },
-            bases=(portal.models.base.ListingMixin, 'wagtailcore.page'),
+            bases=(pagekit.listing.ListingMixin, 'wagtailcore.page'),
         ),
         migrations.CreateModel(
             name='TypicalCaseLink',

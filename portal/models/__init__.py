@@ -1,3 +1,6 @@
+from pagekit.listing import Badge, ListingMixin
+from pagekit.sections import SectionIndexPage
+from pagekit.vocabulary import BilingualNameMixin
 from portal.complaints.models import (  # noqa: F401
     Complaint,
     ComplaintAttachment,
@@ -7,7 +10,7 @@ from portal.complaints.models import (  # noqa: F401
     ComplaintStatus,
 )
 
-from .base import Badge, CategoryListField, ListingMixin, SectionIndexPage, reading_minutes
+from .base import CategoryListField, reading_minutes
 from .content import (
     ArticleIndexPage,
     ArticlePage,
@@ -33,10 +36,12 @@ from .data import (
     UnqualifiedNoticePage,
 )
 from .home import HomePage, HomePageFeatured, HomePageSection
+from .media import Video
 from .site_settings import PortalSettings
-from .taxonomy import BilingualNameMixin, Topic
+from .taxonomy import Topic
 
 __all__ = [
+    "Video",
     "ArticleIndexPage",
     "ArticlePage",
     "Badge",

@@ -14,18 +14,14 @@ from wagtail.fields import RichTextField, StreamField
 from wagtail.models import Orderable, Page
 from wagtail.search import index
 
-from portal.blocks import BodyBlock, EvidenceBlock, searchable_text
+from pagekit.blocks import INTRO_FEATURES, BodyBlock, EvidenceBlock, searchable_text
+from pagekit.filters import field_choices
+from pagekit.links import page_url
+from pagekit.listing import Badge, ListingMixin
+from pagekit.sections import SectionIndexPage
 
-from .base import (
-    INTRO_FEATURES,
-    Badge,
-    CategoryListField,
-    ListingMixin,
-    SectionIndexPage,
-    category_filter,
-    category_labels,
-    reading_minutes,
-)
+from .base import CategoryListField, category_labels, reading_minutes
+from .media import ArticleBodyBlock
 from .taxonomy import Topic
 
 
@@ -46,6 +42,7 @@ class ArticleIndexPage(SectionIndexPage):
     listing_model = "portal.ArticlePage"
     filter_param = "topic"
     filter_label = _("专题")
+    filter_field = "topics"
 
     parent_page_types = ["portal.HomePage"]
     subpage_types = ["portal.ArticlePage"]
@@ -53,18 +50,6 @@ class ArticleIndexPage(SectionIndexPage):
     class Meta:
         verbose_name = _("科普栏目")
         verbose_name_plural = _("科普栏目")
-
-    def filter_choices(self):
-        used = Topic.objects.filter(articles__in=self.get_items()).distinct().order_by("name")
-        return [(t.slug, t.label) for t in used]
-
-    def apply_filter(self, items, value):
-        return items.filter(topics__slug=value).distinct()
-
-    extra_filter_params = ("category",)
-
-    def extra_filters(self, items):
-        return [category_filter(items)]
 
     def get_items(self):
         return super().get_items().prefetch_related("topics")
@@ -85,7 +70,7 @@ class ArticlePage(ListingMixin, Page):
         on_delete=models.SET_NULL,
         related_name="+",
     )
-    body = StreamField(BodyBlock(), verbose_name=_("正文"))
+    body = StreamField(ArticleBodyBlock(), verbose_name=_("正文"))
     author = models.CharField(_("作者/来源"), max_length=120, blank=True)
     reviewer = models.CharField(
         _("审核专家"), max_length=120, blank=True, help_text=_("科学性审核人及其单位")
@@ -173,6 +158,7 @@ class RumourIndexPage(SectionIndexPage):
     listing_model = "portal.RumourRebuttalPage"
     filter_param = "verdict"
     filter_label = _("结论")
+    filter_field = "verdict"
 
     parent_page_types = ["portal.HomePage"]
     subpage_types = ["portal.RumourRebuttalPage"]
@@ -182,15 +168,8 @@ class RumourIndexPage(SectionIndexPage):
         verbose_name_plural = _("辟谣栏目")
 
     def filter_choices(self):
-        return [(value, str(label)) for value, label in Verdict.choices]
-
-    def apply_filter(self, items, value):
-        return items.filter(verdict=value)
-
-    extra_filter_params = ("category",)
-
-    def extra_filters(self, items):
-        return [category_filter(items)]
+        # Every verdict, used or not: the scale itself tells readers what we rule on.
+        return field_choices(self.get_items(), self.filter_field, used_only=False)
 
 
 class RumourRebuttalPage(ListingMixin, Page):
@@ -204,11 +183,34 @@ class RumourRebuttalPage(ListingMixin, Page):
     evidence = StreamField(EvidenceBlock(), verbose_name=_("证据"), blank=True)
     reviewer = models.CharField(_("审核专家"), max_length=120, blank=True)
     categories = CategoryListField(_("相关产品类别"))
+    # Where the claim came from, when known (schema.org Claim: author, date, appearance).
+    claim_author = models.CharField(
+        _("说法发布者"),
+        max_length=120,
+        blank=True,
+        help_text=_("最早发布或主要传播该说法的账号、个人或机构；不清楚就留空"),
+    )
+    claim_author_type = models.CharField(
+        _("发布者类型"),
+        max_length=16,
+        choices=[("Organization", _("机构或账号")), ("Person", _("个人"))],
+        default="Organization",
+    )
+    claim_date = models.DateField(_("说法出现日期"), null=True, blank=True)
+    claim_url = models.URLField(_("说法出处网址"), blank=True, help_text=_("说法出现的网页或帖子"))
 
     content_panels = [
         *Page.content_panels,
         FieldRowPanel([FieldPanel("date"), FieldPanel("verdict"), FieldPanel("reviewer")]),
         FieldPanel("claim"),
+        MultiFieldPanel(
+            [
+                FieldRowPanel([FieldPanel("claim_author"), FieldPanel("claim_author_type")]),
+                FieldRowPanel([FieldPanel("claim_date"), FieldPanel("claim_url")]),
+            ],
+            heading=_("说法出处（已知时填写）"),
+            classname="collapsed",
+        ),
         FieldPanel("summary"),
         FieldPanel("explanation"),
         FieldPanel("evidence"),
@@ -255,12 +257,12 @@ class RumourRebuttalPage(ListingMixin, Page):
         return {
             "@context": "https://schema.org",
             "@type": "ClaimReview",
-            "url": self.get_full_url(request),
+            "url": page_url(self, request),
             "datePublished": _iso(self.date),
             "inLanguage": self.locale.language_code,
             "headline": self.title,
             "claimReviewed": self.claim,
-            "itemReviewed": {"@type": "Claim", "name": self.claim},
+            "itemReviewed": self.claim_json_ld(),
             "author": organisation(self, request),
             "reviewBody": self.summary,
             "reviewRating": {
@@ -271,6 +273,17 @@ class RumourRebuttalPage(ListingMixin, Page):
                 "alternateName": str(self.get_verdict_display()),
             },
         }
+
+    def claim_json_ld(self) -> dict:
+        """The reviewed claim; author, date and appearance only when staff know them."""
+        claim = {"@type": "Claim", "name": self.claim}
+        if self.claim_author:
+            claim["author"] = {"@type": self.claim_author_type, "name": self.claim_author}
+        if self.claim_date:
+            claim["datePublished"] = _iso(self.claim_date)
+        if self.claim_url:
+            claim["appearance"] = [{"@type": "CreativeWork", "url": self.claim_url}]
+        return claim
 
 
 class RumourSource(Orderable):
@@ -317,6 +330,7 @@ class PolicyIndexPage(SectionIndexPage):
     listing_model = "portal.PolicyPage"
     filter_param = "kind"
     filter_label = _("类别")
+    filter_field = "kind"
 
     parent_page_types = ["portal.HomePage"]
     subpage_types = ["portal.PolicyPage"]
@@ -324,13 +338,6 @@ class PolicyIndexPage(SectionIndexPage):
     class Meta:
         verbose_name = _("政策法规栏目")
         verbose_name_plural = _("政策法规栏目")
-
-    def filter_choices(self):
-        used = set(self.get_items().values_list("kind", flat=True))
-        return [(value, str(label)) for value, label in PolicyKind.choices if value in used]
-
-    def apply_filter(self, items, value):
-        return items.filter(kind=value)
 
 
 class PolicyPage(ListingMixin, Page):
@@ -393,7 +400,7 @@ class PolicyPage(ListingMixin, Page):
             "@context": "https://schema.org",
             "@type": "Legislation" if self.kind in LEGISLATION_KINDS else "DigitalDocument",
             "name": self.title,
-            "url": self.get_full_url(request),
+            "url": page_url(self, request),
             "datePublished": _iso(self.date),
             "legislationDate": _iso(self.date),
             "legislationIdentifier": self.document_number or None,

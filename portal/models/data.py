@@ -4,6 +4,7 @@ quality-safety counties (国家农产品质量安全县) and the data landing pa
 
 from django.core.exceptions import ValidationError
 from django.db import models
+from django.urls import NoReverseMatch, reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from wagtail.admin.panels import FieldPanel, FieldRowPanel, MultiFieldPanel
@@ -11,28 +12,16 @@ from wagtail.fields import RichTextField, StreamField
 from wagtail.models import Page
 from wagtail.search import index
 
-from credit.models import CheckResult, ProducerKind, Sampling
-from portal.blocks import BodyBlock, LinkBlock
-from portal.choosers import region_chooser
-
-from .base import INTRO_FEATURES, Badge, ListingMixin, SectionIndexPage
+from credit.models import CheckResult, Sampling
+from pagekit.blocks import INTRO_FEATURES, BodyBlock, LinkBlock
+from pagekit.choosers import region_chooser
+from pagekit.listing import Badge, ListingMixin
+from pagekit.producers import public_producer_name
+from pagekit.sections import SectionIndexPage
 
 
 def _today():
     return timezone.localdate()
-
-
-def public_producer_name(producer) -> str:
-    """A producer's name as the public may see it.
-
-    Large growers (种养大户) are natural persons registered under their own name, so only
-    the surname is shown; organisations (and family farms, named after the farm) in full.
-    """
-    if producer.kind == ProducerKind.GROWER:
-        from credit.identifiers import mask_name_person
-
-        return mask_name_person(producer.name)
-    return producer.name
 
 
 # --- 不合格农产品通报 ----------------------------------------------------------------------
@@ -272,6 +261,15 @@ class DataKind(models.TextChoices):
     COMPLAINT = "complaint", _("投诉举报")
 
 
+#: The routes of the live service of a data section that is not served in its page.
+SERVICE_ROUTES = {
+    DataKind.COMPLAINT: (
+        (_("在线投诉举报"), "complaint-form"),
+        (_("查询办理进度"), "complaint-track"),
+    ),
+}
+
+
 class DataPage(ListingMixin, Page):
     """The landing page of a data section (黑名单, 认证产品, 信用查询, 数据公开, 投诉举报).
 
@@ -303,9 +301,26 @@ class DataPage(ListingMixin, Page):
     def listing_summary(self):
         return self.search_description or ""
 
+    def service_links(self) -> list[tuple[str, str]]:
+        """(label, URL) of the live service behind this section, when it is routed.
+
+        The blacklist, certified-product and credit pages are taken over by their services
+        (before_serve_page hooks); the complaint form lives at its own unprefixed URL, so
+        this page (e.g. its English version) points there instead of promising it.
+        """
+        wanted = SERVICE_ROUTES.get(self.kind, ())
+        links = []
+        for label, name in wanted:
+            try:
+                links.append((label, reverse(name)))
+            except NoReverseMatch:
+                return []
+        return links
+
     def get_context(self, request, *args, **kwargs):
         context = super().get_context(request, *args, **kwargs)
         context["child_pages"] = self.get_children().live().public().specific()
+        context["service_links"] = self.service_links()
         if self.kind == DataKind.OPEN_DATA:
             from portal.dashboard.presentation import build_dashboard
 

@@ -8,9 +8,11 @@ from wagtail.admin.panels import FieldPanel, InlinePanel, MultiFieldPanel, PageC
 from wagtail.models import Locale, Orderable, Page
 from wagtail.search import index
 
+from pagekit.links import page_url, rebase
+from pagekit.listing import ListingMixin
+from pagekit.sections import SectionIndexPage
 from portal.stats import public_figures
 
-from .base import ListingMixin, SectionIndexPage
 from .data import DataKind, DataPage
 
 #: Section index types a home-page section row may point at.
@@ -154,15 +156,17 @@ class HomePage(ListingMixin, Page):
         return context
 
     def structured_data(self, request=None):
+        site = self.get_site()
+        root = rebase(site.root_url, request) if site else ""
         return {
             "@context": "https://schema.org",
             "@type": "WebSite",
             "name": self.title,
-            "url": self.get_full_url(request),
+            "url": page_url(self, request),
             "inLanguage": self.locale.language_code,
             "potentialAction": {
                 "@type": "SearchAction",
-                "target": (self.get_site().root_url if self.get_site() else "") + "/search/?q={q}",
+                "target": root + "/search/?q={q}",
                 "query-input": "required name=q",
             },
         }

@@ -20,6 +20,7 @@ class PortalSettings(BaseSiteSetting):
     contact_phone = models.CharField(_("联系电话"), max_length=40, blank=True)
     contact_email = models.EmailField(_("电子邮箱"), blank=True)
     contact_address = models.CharField(_("通信地址"), max_length=200, blank=True)
+    contact_address_en = models.CharField(_("通信地址（英文）"), max_length=300, blank=True)
     complaint_hotline = models.CharField(
         _("投诉举报电话"), max_length=40, blank=True, help_text=_("如：12316")
     )
@@ -56,6 +57,7 @@ class PortalSettings(BaseSiteSetting):
                 FieldPanel("complaint_hotline"),
                 FieldPanel("contact_email"),
                 FieldPanel("contact_address"),
+                FieldPanel("contact_address_en"),
             ],
             heading=_("联系方式"),
         ),
@@ -73,3 +75,9 @@ class PortalSettings(BaseSiteSetting):
         if (get_language() or "").startswith("en") and self.organiser_en:
             return self.organiser_en
         return self.organiser
+
+    @property
+    def contact_address_label(self) -> str:
+        if (get_language() or "").startswith("en") and self.contact_address_en:
+            return self.contact_address_en
+        return self.contact_address

@@ -3,7 +3,7 @@
 import pytest
 from django.core.exceptions import ValidationError
 
-from portal.blocks import DataTableBlock, LinkBlock
+from pagekit.blocks import DataTableBlock, LinkBlock
 from portal.demo.blocks import _paragraphs
 from portal.demo.site import quarter_notices
 from portal.middleware import is_page_path

@@ -6,7 +6,8 @@ search the database directly (name or code prefix; case number or party name).
 
 They do not register themselves as the default widget for every ForeignKey to these models
 (`register_widget = False`), so other apps' admin forms keep their own widgets; page panels
-pass `widget=region_chooser.widget_class` explicitly.
+pass `widget=region_chooser.widget_class` explicitly. `pagekit.wagtail_hooks` registers
+their admin views.
 """
 
 from django import forms
@@ -136,5 +137,5 @@ class EnforcementCaseChooserViewSet(ChooserViewSet):
     choose_results_view_class = CaseChooseResultsView
 
 
-region_chooser = RegionChooserViewSet("portal_region_chooser")
-case_chooser = EnforcementCaseChooserViewSet("portal_case_chooser")
+region_chooser = RegionChooserViewSet("pagekit_region_chooser")
+case_chooser = EnforcementCaseChooserViewSet("pagekit_case_chooser")

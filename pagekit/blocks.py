@@ -1,6 +1,7 @@
-"""StreamField blocks for the portal's prose (articles, rebuttals, cases, policies).
+"""StreamField blocks for the site's prose (articles, rebuttals, cases, policies).
 
-Every block renders through its own template under templates/portal/blocks/, so the
+Every block renders through its own template under templates/portal/blocks/ (the
+templates keep their portal path: the paragraph's is written into migrations), so the
 markup is accessible (real headings, <figure>/<figcaption>, <table> with <caption> and
 <th scope>) and the same in every page type. Structured data (dates, regions, verdicts)
 lives in model fields, never in blocks.
@@ -11,6 +12,9 @@ from django.utils.translation import gettext_lazy as _
 from wagtail import blocks
 from wagtail.documents.blocks import DocumentChooserBlock
 from wagtail.images.blocks import ImageBlock
+
+#: Rich text features for a page's intro or a section's description (no lists).
+INTRO_FEATURES = ["bold", "italic", "link", "document-link"]
 
 # Rich text features for body paragraphs: no headings (the heading block gives them a real
 # level) and no embeds (external embeds would load third-party content).
