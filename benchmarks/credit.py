@@ -23,11 +23,24 @@ def parse():
     p.add_argument("--producers", type=int, default=100_000)
     p.add_argument("--seed", type=int, default=7)
     p.add_argument("--incremental", type=int, default=300, help="samples of one-fact updates")
-    p.add_argument("--workers", type=int, nargs="*", default=[],
-                   help="also time the recompute on N real Celery workers (needs a broker)")
-    p.add_argument("--first-grading", action="store_true",
-                   help="also time grading every producer from scratch, so every public grade "
-                   "changes and (eager) the search index follows inline")
+    p.add_argument(
+        "--workers",
+        type=int,
+        nargs="*",
+        default=[],
+        help="also time the recompute on N real Celery workers (needs a broker)",
+    )
+    p.add_argument(
+        "--workers-only",
+        action="store_true",
+        help="skip the in-process and incremental measures (re-timing workers)",
+    )
+    p.add_argument(
+        "--first-grading",
+        action="store_true",
+        help="also time grading every producer from scratch, so every public grade "
+        "changes and (eager) the search index follows inline",
+    )
     return p.parse_args()
 
 
@@ -126,9 +139,13 @@ def incremental(samples: int, seed: int) -> tuple[list[float], list[float]]:
         start = time.perf_counter()
         with transaction.atomic():
             Sampling.objects.create(
-                producer_id=pid, sample_code=f"BENCH-{seed}-{time.time_ns()}-{i}",
-                date=__import__("datetime").date.today(), product="黄瓜", category="vegetables",
-                result=rng.choice(["pass", "pass", "pass", "over_limit"]), lab="基准测试",
+                producer_id=pid,
+                sample_code=f"BENCH-{seed}-{time.time_ns()}-{i}",
+                date=__import__("datetime").date.today(),
+                product="黄瓜",
+                category="vegetables",
+                result=rng.choice(["pass", "pass", "pass", "over_limit"]),
+                lab="基准测试",
             )  # the signal queues the recompute on commit; eager runs it right here
         save_and_recompute.append(time.perf_counter() - start)
         start = time.perf_counter()
@@ -140,10 +157,27 @@ def incremental(samples: int, seed: int) -> tuple[list[float], list[float]]:
 def start_worker(concurrency: int, queue: str):
     env = {**os.environ, "CELERY_TASK_DEFAULT_QUEUE": queue}
     proc = subprocess.Popen(
-        [sys.executable, "-m", "celery", "-A", "nongan", "worker", "-Q", queue, "--concurrency",
-         str(concurrency), "--pool", "prefork", "--loglevel", "WARNING", "--without-gossip",
-         "--without-mingle", "--without-heartbeat"],
-        cwd=ROOT, env=env,
+        [
+            sys.executable,
+            "-m",
+            "celery",
+            "-A",
+            "nongan",
+            "worker",
+            "-Q",
+            queue,
+            "--concurrency",
+            str(concurrency),
+            "--pool",
+            "prefork",
+            "--loglevel",
+            "WARNING",
+            "--without-gossip",
+            "--without-mingle",
+            "--without-heartbeat",
+        ],
+        cwd=ROOT,
+        env=env,
     )
     from nongan.celery import app
 
@@ -176,40 +210,57 @@ def main():
     print(f"  sql pass read {rows} rows")
 
     app.conf.task_always_eager = True
+    if not args.workers_only:
+        in_process(args, results)
+    if args.workers:
+        on_workers(args, results)
+
+
+def in_process(args, results: dict) -> None:
     label = "full recompute (in process)"
     rate = full_recompute(results, label)
     ratio = results[label] / results["sql pass"]
-    print(f"  full recompute: {rate:,.0f} producers/s; {ratio:.1f}× the SQL pass; "
-          f"process CPU {results[label + ' cpu']:.1f} s")
+    print(
+        f"  full recompute: {rate:,.0f} producers/s; {ratio:.1f}× the SQL pass; "
+        f"process CPU {results[label + ' cpu']:.1f} s"
+    )
     if args.first_grading:
         label = "first grading (every public grade changes, search inline)"
         rate = full_recompute(results, label, first=True)
-        print(f"  first grading: {rate:,.0f} producers/s; "
-              f"process CPU {results[label + ' cpu']:.1f} s")
+        print(
+            f"  first grading: {rate:,.0f} producers/s; process CPU {results[label + ' cpu']:.1f} s"
+        )
 
     only, whole = incremental(args.incremental, args.seed)
-    print(f"  incremental recompute after one new fact: median {median(only) * 1000:.1f} ms, "
-          f"p95 {percentile(only, 95) * 1000:.1f} ms (recompute alone)")
-    print(f"  save fact + audit + recompute: median {median(whole) * 1000:.1f} ms, "
-          f"p95 {percentile(whole, 95) * 1000:.1f} ms")
+    print(
+        f"  incremental recompute after one new fact: median {median(only) * 1000:.1f} ms, "
+        f"p95 {percentile(only, 95) * 1000:.1f} ms (recompute alone)"
+    )
+    print(
+        f"  save fact + audit + recompute: median {median(whole) * 1000:.1f} ms, "
+        f"p95 {percentile(whole, 95) * 1000:.1f} ms"
+    )
 
-    if args.workers:
-        if not os.environ.get("CELERY_BROKER_URL"):
-            sys.exit("--workers needs CELERY_BROKER_URL")
-        app.conf.task_always_eager = False
-        timings = {}
-        for n in args.workers:
-            proc = start_worker(n, f"bench-{os.getpid()}-{n}")
-            try:
-                label = f"full recompute ({n} worker{'s' if n > 1 else ''})"
-                rate = full_recompute(results, label)
-                timings[n] = results[label]
-                print(f"  {label}: {rate:,.0f} producers/s")
-            finally:
-                proc.send_signal(signal.SIGTERM)
-                proc.wait(timeout=60)
-        if 1 in timings and 2 in timings:
-            print(f"  speed-up 2 workers vs 1: {timings[1] / timings[2]:.2f}×")
+
+def on_workers(args, results: dict) -> None:
+    from nongan.celery import app
+
+    if not os.environ.get("CELERY_BROKER_URL"):
+        sys.exit("--workers needs CELERY_BROKER_URL")
+    app.conf.task_always_eager = False
+    timings = {}
+    for n in args.workers:
+        proc = start_worker(n, f"bench-{os.getpid()}-{n}")
+        try:
+            label = f"full recompute ({n} worker{'s' if n > 1 else ''})"
+            rate = full_recompute(results, label)
+            timings[n] = results[label]
+            print(f"  {label}: {rate:,.0f} producers/s")
+        finally:
+            proc.send_signal(signal.SIGTERM)
+            proc.wait(timeout=60)
+    if 1 in timings and 2 in timings:
+        print(f"  speed-up 2 workers vs 1: {timings[1] / timings[2]:.2f}×")
 
 
 if __name__ == "__main__":

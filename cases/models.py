@@ -139,7 +139,7 @@ class TypicalCasePage(ListingMixin, Page):
     def badges(self):
         badges = [Badge(self.category.label, "topic")]
         if self.region_id:
-            badges.append(Badge(self.region.name, "neutral"))
+            badges.append(Badge(self.region.name, "neutral", content=True))
         return badges
 
     def public_cases(self, today=None):

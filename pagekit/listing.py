@@ -8,10 +8,12 @@ from .hooks import NEWS_ARTICLE, site_hook
 class Badge:
     """A small label on a listing card or page header (verdict, category, topic…)."""
 
-    __slots__ = ("label", "tone")
+    __slots__ = ("label", "tone", "content")
 
-    def __init__(self, label, tone: str = "neutral"):
-        self.label, self.tone = label, tone
+    def __init__(self, label, tone: str = "neutral", *, content: bool = False):
+        # content: the label is the item's own text (a place, an issuer), in the item's
+        # language, not a translated interface label; a card in another language marks it.
+        self.label, self.tone, self.content = label, tone, content
 
     def __repr__(self):
         return f"Badge({self.label!r}, {self.tone!r})"

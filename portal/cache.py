@@ -21,9 +21,13 @@ A lookup is one cache round trip (both tokens and the entry in one get_many). To
 random, not counters: if the cache loses a generation key (eviction, restart), a new token
 is drawn and old entries can never match again.
 
-The cache is Django's default cache: local memory on the embedded default (one process:
-`make run`), Redis when REDIS_URL is set (several processes share entries and purges).
-Set PORTAL_PAGE_CACHE=0 (environment or setting) to turn it off.
+The cache is Django's default cache: local memory on the embedded default, Redis when
+REDIS_URL is set (several processes share entries and purges). Local memory is one
+process's, yet the site changes from others too (`manage.py publish_scheduled` from cron or
+beat, load_demo, another gunicorn worker): with it, each generation also has a token in a
+small file next to the SQLite database (`SharedGenerations`), so a purge anywhere on the
+machine reaches every process. Set PORTAL_PAGE_CACHE=0 (environment or setting) to turn
+the cache off.
 """
 
 from __future__ import annotations
@@ -34,11 +38,14 @@ import threading
 import time
 import uuid
 from collections import OrderedDict
+from pathlib import Path
 from urllib.parse import urlencode
 
 from django.conf import settings
 from django.core.cache import caches
-from django.db import transaction
+from django.core.cache.backends.locmem import LocMemCache
+from django.core.signals import setting_changed
+from django.db import connections, transaction
 from django.http import HttpResponse
 
 PAGE_GENERATION = "portal:pagecache:gen:pages"
@@ -119,24 +126,116 @@ def _token(cache, key: str, found) -> str:
     return cache.get(key) or _new_token()
 
 
+class SharedGenerations:
+    """The generation tokens of a process-local cache, shared through files.
+
+    One file per generation, each holding one random token, replaced atomically on a bump
+    (a fresh token: two processes bumping at once can never bring an old one back). A
+    lookup stat()s the files and re-reads one only when it changed. Inactive (tokens "")
+    unless the cache is local memory and the database is a file other processes can open;
+    PORTAL_PAGE_CACHE_SHARED_DIR overrides the directory ("" turns it off).
+    """
+
+    def __init__(self):
+        self._seen: dict[str, tuple] = {}
+        self._paths: dict[tuple, str | None] = {}
+        self._lock = threading.Lock()
+
+    @staticmethod
+    def directory() -> Path | None:
+        configured = getattr(settings, "PORTAL_PAGE_CACHE_SHARED_DIR", None)
+        if configured is not None:
+            return Path(configured) if configured else None
+        if not isinstance(get_cache(), LocMemCache):
+            return None  # Redis and the like are shared already
+        db = connections["default"].settings_dict
+        name = str(db.get("NAME") or "")
+        in_memory = not name or name == ":memory:" or "mode=memory" in name
+        if not db["ENGINE"].endswith("sqlite3") or in_memory:
+            return None  # an in-memory database has no other process to tell
+        return Path(name).resolve().parent
+
+    def forget_paths(self, **kwargs) -> None:
+        """Settings changed (tests override CACHES or the directory): work the paths out again."""
+        self._paths.clear()
+
+    def _path(self, key: str) -> str | None:
+        # Memoised per database name (tests swap it): this runs on every cached hit.
+        name = connections["default"].settings_dict.get("NAME")
+        try:
+            return self._paths[name, key]
+        except KeyError:
+            pass
+        directory = self.directory()
+        path = None
+        if directory is not None:
+            generation = key.rsplit(":", 1)[-1]
+            path = str(directory / f".{Path(str(name)).name}.{generation}.pagecache")
+        self._paths[name, key] = path
+        return path
+
+    def token(self, key: str) -> str:
+        path = self._path(key)
+        if path is None:
+            return ""
+        try:
+            stat = os.stat(path)
+        except OSError:
+            return ""
+        mark = (stat.st_ino, stat.st_mtime_ns, stat.st_size)
+        seen = self._seen.get(path)
+        if seen is not None and seen[0] == mark:
+            return seen[1]
+        try:
+            with open(path, encoding="ascii") as handle:
+                value = handle.read().strip()
+        except OSError:
+            return ""
+        with self._lock:
+            self._seen[path] = (mark, value)
+        return value
+
+    def bump(self, key: str) -> None:
+        path = self._path(key)
+        if path is None:
+            return
+        temporary = Path(f"{path}.{os.getpid()}.{_new_token()}")
+        try:
+            temporary.write_text(_new_token(), encoding="ascii")
+            os.replace(temporary, path)
+        except OSError:
+            temporary.unlink(missing_ok=True)  # the cache's own token still purges here
+
+
+shared_generations = SharedGenerations()
+setting_changed.connect(shared_generations.forget_paths, dispatch_uid="portal-cache-shared-paths")
+
+
+def _generation(cache, key: str, found) -> str:
+    """A generation as compared with entries: the cache's token plus the shared one."""
+    return _token(cache, key, found) + shared_generations.token(key)
+
+
 def generations(cache=None) -> tuple[str, str]:
     """The current (page, data) generation tokens, drawn afresh when missing."""
     cache = cache or get_cache()
     found = cache.get_many([PAGE_GENERATION, DATA_GENERATION])
     return (
-        _token(cache, PAGE_GENERATION, found.get(PAGE_GENERATION)),
-        _token(cache, DATA_GENERATION, found.get(DATA_GENERATION)),
+        _generation(cache, PAGE_GENERATION, found.get(PAGE_GENERATION)),
+        _generation(cache, DATA_GENERATION, found.get(DATA_GENERATION)),
     )
 
 
 def bump_pages() -> None:
     """Retire every cached page (a page was published, unpublished, moved or deleted)."""
     get_cache().set(PAGE_GENERATION, _new_token(), timeout=None)
+    shared_generations.bump(PAGE_GENERATION)
 
 
 def bump_data() -> None:
     """Retire cached pages that show credit data."""
     get_cache().set(DATA_GENERATION, _new_token(), timeout=None)
+    shared_generations.bump(DATA_GENERATION)
 
 
 def _on_commit_once(func) -> None:
@@ -307,8 +406,8 @@ class AnonymousPageCacheMiddleware:
         # One round trip: both generation tokens, and the entry unless this process has it.
         keys = [PAGE_GENERATION, DATA_GENERATION] + ([] if local is not None else [key])
         found = cache.get_many(keys)
-        page_generation = _token(cache, PAGE_GENERATION, found.get(PAGE_GENERATION))
-        data_generation = _token(cache, DATA_GENERATION, found.get(DATA_GENERATION))
+        page_generation = _generation(cache, PAGE_GENERATION, found.get(PAGE_GENERATION))
+        data_generation = _generation(cache, DATA_GENERATION, found.get(DATA_GENERATION))
         if local is not None:
             if _fresh(local, page_generation, data_generation):
                 return _response(local)

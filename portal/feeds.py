@@ -12,6 +12,8 @@ from django.utils import timezone
 from django.utils.feedgenerator import Atom1Feed, Rss201rev2Feed
 from django.utils.translation import gettext as _
 
+from pagekit.links import page_url
+
 
 def _as_datetime(value):
     """A feed needs datetimes; a page's publication `date` is taken at local midnight."""
@@ -38,7 +40,7 @@ class SectionRssFeed(Feed):
         return f"{section.title} · {_('农安信用门户')}"
 
     def link(self, section):
-        return section.get_full_url(self.request)
+        return page_url(section, self.request)
 
     def feed_url(self, section):
         return self.request.build_absolute_uri(self.request.path)
@@ -59,10 +61,10 @@ class SectionRssFeed(Feed):
         return str(getattr(item, "listing_summary", "") or "")
 
     def item_link(self, item):
-        return item.get_full_url(self.request)
+        return page_url(item, self.request)
 
     def item_guid(self, item):
-        return item.get_full_url(self.request)
+        return page_url(item, self.request)
 
     item_guid_is_permalink = True
 

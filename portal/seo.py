@@ -14,6 +14,8 @@ from django.templatetags.static import static
 from django.utils.translation import gettext as _
 from wagtail.models import Page, Site
 
+from pagekit.links import page_url, rebase
+
 log = logging.getLogger(__name__)
 
 #: Open Graph locale per content language.
@@ -28,7 +30,7 @@ def _site(page: Page, request=None) -> Site | None:
 
 def root_url(page: Page, request=None) -> str:
     site = _site(page, request)
-    return site.root_url if site else ""
+    return rebase(site.root_url, request) if site else ""
 
 
 def absolute(page: Page, request, url: str) -> str:
@@ -48,7 +50,7 @@ def organisation(page: Page, request=None) -> dict:
     return {
         "@type": "Organization",
         "name": name or _(settings.WAGTAIL_SITE_NAME),
-        "url": (site.root_url + "/") if site else None,
+        "url": (root_url(page, request) + "/") if site else None,
         "logo": absolute(page, request, static("img/emblem.svg")) if site else None,
     }
 
@@ -75,7 +77,7 @@ def image_url(page: Page, request=None, spec: str = "width-1200") -> str | None:
 
 def news_article(page: Page, request=None, *, description="", author=None) -> dict:
     """schema.org NewsArticle for a dated announcement (article, notice, typical case)."""
-    url = page.get_full_url(request)
+    url = page_url(page, request)
     org = organisation(page, request)
     published = getattr(page, "date", None) or page.first_published_at
     image = image_url(page, request)
@@ -110,7 +112,7 @@ def breadcrumb_list(page: Page, request=None) -> dict:
                 "@type": "ListItem",
                 "position": position,
                 "name": _("首页") if crumb.depth == 2 else crumb.title,
-                "item": crumb.get_full_url(request),
+                "item": page_url(crumb, request),
             }
         )
     return {"@context": "https://schema.org", "@type": "BreadcrumbList", "itemListElement": items}
@@ -184,7 +186,7 @@ def open_graph(page: Page, request=None) -> list[tuple[str, str]]:
         ("og:site_name", _("农安信用门户")),
         ("og:type", "article" if isinstance(dated, datetime.date) else "website"),
         ("og:title", page.seo_title or page.title),
-        ("og:url", page.get_full_url(request) or ""),
+        ("og:url", page_url(page, request)),
         ("og:locale", OG_LOCALES.get(language, language)),
     ]
     if description:

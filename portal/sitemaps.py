@@ -15,6 +15,8 @@ from django.db.models import Q
 from wagtail.contrib.sitemaps import Sitemap
 from wagtail.models import Page
 
+from pagekit.links import rebase
+
 
 class PortalSitemap(Sitemap):
     """Wagtail's sitemap over every language tree of the request's site."""
@@ -37,6 +39,7 @@ class PortalSitemap(Sitemap):
         entries = []
         for item in self.paginator.page(page).object_list.iterator():
             for url in item.get_sitemap_urls(self.request):
+                url["location"] = rebase(url["location"], self.request)  # the visitor's host
                 entries.append((item.translation_key, item.locale.language_code, url))
         translations = defaultdict(list)
         for key, language, url in entries:

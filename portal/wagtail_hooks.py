@@ -6,13 +6,20 @@ from wagtail.admin.widgets import Button
 from wagtail.snippets.models import register_snippet
 from wagtail.snippets.views.snippets import SnippetViewSet
 
-from .choosers import case_chooser, region_chooser
-from .models import Topic
+from pagekit import hooks as kit_hooks
+
+from . import feeds, seo
+from .models import Topic, Video
+
+# --- what the page kit asks of the site (pagekit.hooks) ------------------------------------
+
+# Dated pages' JSON-LD, published by the organiser named in PortalSettings.
+hooks.register(kit_hooks.NEWS_ARTICLE, seo.news_article)
 
 
-@hooks.register("register_admin_viewset")
-def register_choosers():
-    return [region_chooser, case_chooser]
+@hooks.register(kit_hooks.SECTION_FEEDS)
+def section_feeds():
+    return {"rss": feeds.SectionRssFeed, "atom": feeds.SectionAtomFeed}
 
 
 class TopicViewSet(SnippetViewSet):
@@ -25,6 +32,20 @@ class TopicViewSet(SnippetViewSet):
 
 
 register_snippet(TopicViewSet)
+
+
+class VideoViewSet(SnippetViewSet):
+    """Videos for articles (the 视频 block chooses from these)."""
+
+    model = Video
+    icon = "media"
+    menu_label = _("视频")
+    add_to_admin_menu = False
+    list_display = ["title", "created_at"]
+    search_fields = ["title"]
+
+
+register_snippet(VideoViewSet)
 
 
 # --- moderation and notices ------------------------------------------------------------
@@ -70,5 +91,6 @@ def notice_index_header_buttons(page, user, view_name, next_url=None):
             icon_name="warning",
             priority=80,
         )
+
 
 from portal.complaints import admin as complaints_admin  # noqa: E402,F401  (投诉举报 triage)

@@ -63,6 +63,13 @@ COLLECTION_PERMISSIONS = {
 }
 
 
+#: Model permissions: (app_label, model, action). Videos are snippets, not collection items.
+MODEL_PERMISSIONS = {
+    EDITOR_GROUP: [("portal", "video", action) for action in ("add", "change", "view")],
+    REVIEWER_GROUP: [("portal", "video", action) for action in ("add", "change", "delete", "view")],
+}
+
+
 @dataclass
 class ModerationSetup:
     workflow: object
@@ -104,6 +111,10 @@ def ensure_moderation(apps=global_apps) -> ModerationSetup:
         group.permissions.add(
             _permission(apps, *ACCESS_ADMIN), _permission(apps, *SUBMIT_TRANSLATION)
         )
+        for app_label, model, action in MODEL_PERMISSIONS[group.name]:
+            group.permissions.add(
+                _permission(apps, app_label, model, f"{action}_{model}", f"Can {action} {model}")
+            )
 
     root = Page.objects.filter(depth=1).order_by("path").first()
     if root is not None:

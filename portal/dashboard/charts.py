@@ -138,7 +138,7 @@ def bar_chart(
             format_html(
                 '<text class="chart-target-label" x="{}%" dx="{}" y="1.2em" text-anchor="{}">{}</text>',
                 _n(x_low),
-                "2" if anchor == "end" else "-2",
+                "-2" if anchor == "end" else "2",  # clear of the target line, inside the chart
                 anchor,
                 target.label,
             )

@@ -7,7 +7,7 @@ import csv
 import io
 import json
 
-from django.utils.translation import gettext
+from django.utils.translation import gettext, pgettext
 
 from .metrics import Dataset, Scope
 
@@ -20,7 +20,9 @@ CONTENT_TYPES = {
 
 def _header(column) -> str:
     label = str(column.label)
-    return f"{label}（{column.unit}）" if column.unit else label
+    if not column.unit:
+        return label
+    return f"{label}{pgettext('punctuation', '（')}{column.unit}{pgettext('punctuation', '）')}"
 
 
 def _plain(value, kind: str):

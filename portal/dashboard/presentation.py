@@ -13,7 +13,7 @@ from urllib.parse import urlencode
 from django.conf import settings
 from django.urls import reverse
 from django.utils.safestring import SafeString
-from django.utils.translation import get_language, gettext
+from django.utils.translation import get_language, gettext, pgettext
 
 from . import charts
 from . import formatting as fmt
@@ -102,6 +102,11 @@ def _sep() -> str:
     return gettext("；")
 
 
+def _punct(mark: str) -> str:
+    """A Chinese punctuation mark in the active language ("：" is ": " in English)."""
+    return pgettext("punctuation", mark)
+
+
 def _floor_to(value: float, step: float) -> float:
     return math.floor(value / step) * step
 
@@ -177,7 +182,8 @@ def _bars(dataset: Dataset, key: str, text_kind: str, goal_met=None) -> list[cha
 
 def _describe(bars, head: str, goal: str = "") -> str:
     parts = [gettext("%(label)s %(value)s") % {"label": b.label, "value": b.text} for b in bars]
-    text = head + "：" + _sep().join(parts) if parts else head + "：" + gettext("暂无数据")
+    colon = _punct("：")
+    text = head + colon + (_sep().join(parts) if parts else gettext("暂无数据"))
     return text + (_sep() + goal if goal else "") + gettext("。")
 
 
@@ -230,7 +236,8 @@ def density_charts(dataset: Dataset, scope: Scope) -> list[SafeString]:
             _describe(bars, gettext("每千人抽检批次"), str(goal.text)),
             bars,
             scale=scale,
-            target=charts.Target(goal.low, goal.high, str(goal.text)),
+            # Short in the chart (a long label is cut off at 360 px); the heading has it all.
+            target=charts.Target(goal.low, goal.high, f"{gettext('目标')} {gettext('1.5–2')}"),
             ticks=_ticks(scale),
             tick_format=_num_tick,
         )
@@ -272,10 +279,10 @@ def grade_charts(dataset: Dataset, scope: Scope) -> list[SafeString]:
         )
     described = []
     for stack in stacks:
-        shares = "、".join(
+        shares = _punct("、").join(
             f"{g} {stack.values[g]}" for g in GRADES if stack.values.get(g)
         ) or gettext("无")
-        described.append(f"{stack.label}（{shares}）")
+        described.append(f"{stack.label}{_punct('（')}{shares}{_punct('）')}")
     desc = gettext("各地区生产经营主体的信用等级户数：") + _sep().join(described) + gettext("。")
     return [
         charts.stacked_bar_chart(
@@ -315,7 +322,7 @@ def cases_charts(dataset: Dataset, scope: Scope) -> list[SafeString]:
             _describe(bars, gettext("各县案件数"), str(goal.text)),
             bars,
             scale=scale,
-            target=charts.Target(goal.low, None, str(goal.text)),
+            target=charts.Target(goal.low, None, f"{gettext('目标')} ≥ {fmt.integer(goal.low)}"),
             ticks=_ticks(scale, integer=True),
             tick_format=_num_tick,
         )

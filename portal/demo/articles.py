@@ -36,6 +36,12 @@ ARTICLES = [
         "reviewer": "县农产品质量安全检验检测站 高级农艺师",
         "topics": ["certificate"],
         "categories": ["vegetables", "fruit", "livestock", "eggs"],
+        "hero": (
+            "certificate-sample.png",
+            "承诺达标合格证示例",
+            "承诺达标合格证示例图：标出产品名称和数量、产地、生产者及联系方式、开具日期、"
+            "承诺内容和依据五项，右侧为追溯码",
+        ),
         "intro": "承诺达标合格证是生产者对所售农产品质量安全作出的书面承诺。买菜、收购、进货时看懂这张小票，"
         "出了问题也能顺着它找到源头。",
         "body": [

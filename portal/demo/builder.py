@@ -7,11 +7,13 @@ from __future__ import annotations
 import datetime
 from collections import Counter
 from dataclasses import dataclass, field
+from pathlib import Path
 
-from django.core.files.base import ContentFile
+from django.core.files.base import ContentFile, File
 from django.db import transaction
 from wagtail.documents import get_document_model
 from wagtail.fields import StreamField
+from wagtail.images import get_image_model
 from wagtail.models import Locale, Page, Revision, Site
 
 from cases.models import CaseCategory, TypicalCaseIndexPage, TypicalCasePage
@@ -36,6 +38,9 @@ from portal.models import (
 
 from . import articles, records, rumours, site
 from .blocks import rich
+
+#: Files the demo content uses (drawn for the demo; see assets/README.md).
+ASSETS = Path(__file__).resolve().parent / "assets"
 
 SITE_HOSTNAME = "127.0.0.1"
 SITE_PORT = 8000
@@ -249,6 +254,7 @@ class DemoBuilder:
                     "categories": spec["categories"],
                     "body": spec["body"],
                     "search_description": spec["intro"][:160],
+                    "hero_image": self._image(*spec["hero"]) if spec.get("hero") else None,
                 },
                 m2m={"topics": [topics[t] for t in spec["topics"]]},
             )
@@ -336,6 +342,17 @@ class DemoBuilder:
                 spec["slug"],
                 {k: v for k, v in spec.items() if k != "slug"},
             )
+
+    def _image(self, filename: str, title: str, alt: str):
+        """The Wagtail image of a demo asset, imported once (found again by title)."""
+        Image = get_image_model()
+        image = Image.objects.filter(title=title).first()
+        if image is None:
+            image = Image(title=title, description=alt)
+            with open(ASSETS / filename, "rb") as handle:
+                image.file.save(filename, File(handle), save=False)
+            image.save()
+        return image
 
     def _attachment(self, title: str, text: str):
         Document = get_document_model()

@@ -156,6 +156,7 @@ SETTINGS = {
     "complaint_hotline": "12316",
     "contact_email": "service@example.org",
     "contact_address": "某省某市某路1号（演示）",
+    "contact_address_en": "1 Example Road, Example City, Example Province (demo)",
 }
 
 HOME_FEATURED = [
@@ -306,6 +307,54 @@ ENGLISH.update(
         STANDARD_PAGES[2][
             "intro"
         ]: "For questions, suggestions and complaints, contact us as follows.",
+    }
+)
+
+# The bodies of the plain pages, segment by segment (a paragraph, a list item, a heading).
+ENGLISH.update(
+    {
+        "本站汇集生产经营主体的诚信档案，依据公开的信用评价规则计算信用等级，公开黑名单、不合格产品通报"
+        "和典型案例，并提供承诺达标合格证查验、科普辟谣和投诉举报服务。": "This site brings together the "
+        "integrity files of producers, computes their credit grades by published rules, publishes "
+        "the blacklist, unqualified-product notices and typical cases, and offers compliance-"
+        "certificate verification, science articles, fact checks and a complaint service.",
+        "信息来源": "Where the information comes from",
+        "信用信息来自各级农业农村部门的巡查检查、抽检监测、行政处罚和认证登录记录。"
+        "对信息有异议的，生产经营主体可以依法提出异议申请；符合条件的可以申请信用修复。": "Credit "
+        "information comes from the inspections, sampling, administrative penalties and "
+        "certification records of agriculture and rural affairs departments at every level. "
+        "Producers who dispute a record may file an objection; those who qualify may apply for "
+        "credit repair.",
+        "我们遵循的标准": "The standards we follow",
+        "本站按照《信息技术 互联网内容无障碍可访问性技术要求与测试方法》（GB/T 37668-2019）和"
+        "Web内容无障碍指南（WCAG）2.1 AA级的要求设计和测试。": "This site is designed and tested "
+        "to GB/T 37668-2019 (Information technology — Accessibility requirements and testing "
+        "methods for web content) and the Web Content Accessibility Guidelines (WCAG) 2.1, "
+        "level AA.",
+        "每个页面都提供“跳到主要内容”链接，可以用键盘完成全部操作，焦点位置清晰可见；": "every page "
+        "has a “Skip to main content” link, everything can be done with a keyboard, and the "
+        "focus is always visible;",
+        "页面使用规范的标题层级和地标区域，表格带有表头和标题；": "pages use a proper heading "
+        "structure and landmarks, and tables have headers and captions;",
+        "文字与背景的对比度满足AA级要求，页面可放大到200%而不丢失内容；": "text contrast meets "
+        "level AA, and pages can be zoomed to 200% without losing content;",
+        "不依赖颜色传达信息：结论、等级等同时用文字标明；": "colour is never the only way "
+        "information is given: verdicts and grades are also written out;",
+        "不使用外部字体和第三方脚本，在网络条件较差时也能正常访问。": "no external fonts or "
+        "third-party scripts are used, so the site works on poor connections too.",
+        "反馈": "Feedback",
+        "如果您在使用本站时遇到障碍，请通过页脚的联系方式告诉我们，我们会尽快改进。": "If anything "
+        "on this site is hard to use, please tell us through the contact details in the footer "
+        "and we will fix it as soon as we can.",
+        "农产品质量安全投诉举报电话：12316；": "Agricultural product quality-safety complaints "
+        "hotline: 12316;",
+        "工作时间：工作日 上午8:30—12:00，下午14:00—17:30；": "Office hours: working days "
+        "8:30–12:00 and 14:00–17:30 (China Standard Time);",
+        "通信地址及邮箱见页脚（演示数据）。": "Postal address and email: see the footer (demo "
+        "data).",
+        "举报违法行为请尽量提供时间、地点、产品和当事人等线索，我们将依法处理并为举报人保密。": "When "
+        "reporting a violation, please give the time, place, product and parties where you can. "
+        "We handle every report according to law and keep the reporter's identity confidential.",
     }
 )
 

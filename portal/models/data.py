@@ -138,7 +138,7 @@ class UnqualifiedNoticePage(ListingMixin, Page):
 
     @property
     def badges(self):
-        return [Badge(self.issuer, "neutral")]
+        return [Badge(self.issuer, "neutral", content=True)]
 
 
 # --- 国家农产品质量安全县 ------------------------------------------------------------------

@@ -24,7 +24,7 @@ def seo_meta(context):
     if robots:
         parts.append(format_html('<meta name="robots" content="{}">', robots))
     else:
-        url = page.get_full_url(request)
+        url = seo.page_url(page, request)
         if url:
             parts.append(format_html('<link rel="canonical" href="{}">', url))
     parts.append(

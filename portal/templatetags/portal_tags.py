@@ -10,6 +10,8 @@ from django.utils.safestring import mark_safe
 from django.utils.translation import get_language, get_language_info
 from wagtail.models import Locale, Page, Site
 
+from pagekit.links import page_url
+
 register = template.Library()
 
 # The same escapes as django.utils.html.json_script: the JSON cannot close the <script>.
@@ -103,7 +105,7 @@ def hreflang_links(context):
         return ""
     links = []
     for translation in page.get_translations(inclusive=True).live().select_related("locale"):
-        url = translation.get_full_url(request)
+        url = page_url(translation, request)
         if url:
             links.append(
                 format_html(

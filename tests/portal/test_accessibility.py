@@ -72,28 +72,30 @@ def _urls() -> dict[str, str]:
     """One public URL per page type (and the dashboard with its filters)."""
     from wagtail.models import Page
 
-    from cases.models import TypicalCasePage
+    from cases.models import TypicalCaseIndexPage, TypicalCasePage
     from portal.models import (
         ArticleIndexPage,
         ArticlePage,
         DataPage,
         NoticeIndexPage,
+        PolicyIndexPage,
         PolicyPage,
         QualityCountyIndexPage,
         QualityCountyPage,
+        RumourIndexPage,
         RumourRebuttalPage,
         StandardPage,
         UnqualifiedNoticePage,
     )
 
-    def first(model, **filters):
+    def first(model, language="zh-hans", **filters):
         page = (
             model.objects.live()
-            .filter(locale__language_code="zh-hans", **filters)
+            .filter(locale__language_code=language, **filters)
             .order_by("path")
             .first()
         )
-        assert page is not None, f"no live {model.__name__} in the demo"
+        assert page is not None, f"no live {language} {model.__name__} in the demo"
         return page.url
 
     year = datetime.date.today().year
@@ -110,9 +112,24 @@ def _urls() -> dict[str, str]:
         "policy": first(PolicyPage),
         "standard": first(StandardPage),
         "data-page": first(DataPage, kind="blacklist"),
+        "search": "/search/?q=%E5%90%88%E4%BD%9C%E7%A4%BE",  # 合作社
         "dashboard": first(DataPage, kind="open_data"),
         "dashboard-filtered": first(DataPage, kind="open_data") + f"?region=220100&year={year}",
+        "rumour-index": first(RumourIndexPage),
+        "case-index": first(TypicalCaseIndexPage),
+        "policy-index": first(PolicyIndexPage),
+        "filtered-list": first(RumourIndexPage) + "?verdict=false",
+        "certified-page": first(DataPage, kind="certified"),
+        "credit-page": first(DataPage, kind="credit"),
+        "complaints": "/complaints/",
         "en-home": Page.objects.get(depth=2, locale__language_code="en").url,
+        # English pages: translated sections (an untranslated one lists the Chinese items),
+        # the dashboard, a plain page and the data pages.
+        "en-section": first(ArticleIndexPage, "en"),
+        "en-dashboard": first(DataPage, "en", kind="open_data"),
+        "en-standard": first(StandardPage, "en"),
+        "en-data-page": first(DataPage, "en", kind="blacklist"),
+        "en-complaints": first(DataPage, "en", kind="complaint"),
     }
 
 

@@ -213,6 +213,33 @@ def test_local_copies_follow_purges_from_other_processes(cached_site, settings):
     assert _get(client, url)[1] == "hit"  # from the shared cache alone
 
 
+def test_purges_reach_other_processes_through_the_shared_files(cached_site, settings, tmp_path):
+    """With the local-memory cache each process has its own entries and tokens; a publish in
+    another process (publish_scheduled from cron, load_demo, another worker) reaches this
+    one through the shared generation files."""
+    settings.PORTAL_PAGE_CACHE_SHARED_DIR = str(tmp_path)
+    client = Client()
+    url = _article().url
+    _get(client, url)
+    assert _get(client, url)[1] == "hit"
+    page_cache.SharedGenerations().bump(page_cache.PAGE_GENERATION)  # the other process
+    assert _get(client, url)[1] == "miss"
+    assert _get(client, url)[1] == "hit"
+    page_cache.SharedGenerations().bump(page_cache.DATA_GENERATION)
+    assert _get(client, url)[1] == "hit"  # an article does not show credit data
+    assert _get(client, "/")[1] == "miss"
+    assert len(list(tmp_path.glob("*.pagecache"))) == 2
+
+
+def test_shared_files_only_for_a_local_memory_cache_on_a_file_database(settings):
+    shared = page_cache.SharedGenerations()
+    settings.PORTAL_PAGE_CACHE_SHARED_DIR = ""
+    assert shared.directory() is None and shared.token(page_cache.PAGE_GENERATION) == ""
+    del settings.PORTAL_PAGE_CACHE_SHARED_DIR
+    # The test database is SQLite in memory (or PostgreSQL): nothing to share through.
+    assert shared.directory() is None
+
+
 def test_disabled_by_setting(cached_site, settings):
     settings.PORTAL_PAGE_CACHE = False
     client = Client()

@@ -445,7 +445,17 @@ def test_open_data_page_renders_the_dashboard(demo_site, db, client):
     assert "Monitoring pass rate" in html and "lang=en" in html
 
 
-def test_other_data_pages_keep_their_outline(demo_site, db, client):
+def test_other_data_pages_show_their_own_service_not_the_dashboard(demo_site, db, client):
+    # 黑名单 is now the live list of search.views (its before_serve_page hook and the
+    # unprefixed /blacklist/ route), no longer an outline of what is to come.
     page = Page.objects.get(slug="blacklist", locale__language_code="zh-hans")
     html = client.get(page.url).content.decode()
-    assert "coming-soon" in html and 'class="dashboard"' not in html
+    assert 'class="dashboard"' not in html and "coming-soon" not in html
+    assert 'class="record-list' in html
+    # The English 投诉举报 page is a data page (the form lives at the unprefixed
+    # /complaints/): it links to the form and the tracking page instead of promising them.
+    english = Page.objects.get(slug="complaints", locale__language_code="en")
+    html = client.get(english.url).content.decode()
+    assert 'class="dashboard"' not in html and "coming-soon" not in html
+    assert f'href="{reverse("complaint-form")}"' in html
+    assert f'href="{reverse("complaint-track")}"' in html

@@ -126,9 +126,28 @@ def test_section_filters_and_pagination(client, demo_site):
     assert client.get("/science/?topic=nope&page=999").status_code == 200
 
 
-def test_english_section_without_translated_items_links_to_chinese(client, demo_site):
+def test_english_section_without_translated_items_lists_the_chinese_ones(client, demo_site):
     html = client.get("/en/science/").content.decode()
     assert 'hreflang="zh-hans"' in html
+    # Not an empty page: the newest Chinese items, marked as Chinese, under a note.
+    newest = ArticlePage.objects.live().filter(locale__language_code="zh-hans")
+    newest = newest.order_by("-date").first()
+    assert f'<h3 class="card-title" lang="zh-hans"><a href="{newest.url}">' in html
+    assert "Nothing in this section yet" not in html
+    # The Chinese section itself lists its own items, with no language marks.
+    assert 'lang="zh-hans"><a' not in client.get("/science/").content.decode()
+
+
+def test_english_plain_pages_are_in_english(client, demo_site):
+    for slug, sentence in (
+        ("about", "Where the information comes from"),
+        ("accessibility", "The standards we follow"),
+        ("contact", "Agricultural product quality-safety complaints hotline: 12316;"),
+    ):
+        page = Page.objects.get(slug=slug, locale__language_code="en")
+        main = client.get(page.url).content.decode().split("<main", 1)[1].split("</main>")[0]
+        assert sentence in main, slug
+        assert not re.search(r"[\u4e00-\u9fff]", main), slug
 
 
 def test_structured_data_and_language_alternates(client, demo_site):

@@ -1,6 +1,7 @@
 """Discovery: filterable lists, RSS/Atom feeds, sitemap.xml, robots.txt, Open Graph,
 JSON-LD (ClaimReview, NewsArticle, BreadcrumbList) and noindex on filtered lists."""
 
+import datetime
 import json
 import re
 import xml.etree.ElementTree as ET
@@ -27,6 +28,9 @@ ATOM = "{http://www.w3.org/2005/Atom}"
 SITEMAP = "{http://www.sitemaps.org/schemas/sitemap/0.9}"
 XHTML = "{http://www.w3.org/1999/xhtml}"
 SECTIONS = ["/science/", "/rumours/", "/cases/", "/notices/", "/policies/"]
+#: The test client's address: absolute links follow the host the visitor used, not the
+#: Site record's 127.0.0.1:8000 (see pagekit.links).
+ROOT = "http://testserver"
 
 
 def _json_ld(html: str) -> list[dict]:
@@ -78,7 +82,7 @@ def test_filters_combine_and_links_keep_the_others(client, demo_site):
 def test_filtered_and_paged_lists_are_noindex(client, demo_site):
     plain = client.get("/science/").content.decode()
     assert _robots_meta(plain) == []
-    assert '<link rel="canonical" href="http://127.0.0.1:8000/science/">' in plain
+    assert f'<link rel="canonical" href="{ROOT}/science/">' in plain
     for url in (
         "/science/?topic=certificate",
         "/rumours/?verdict=false&year=2026",
@@ -104,12 +108,12 @@ def test_rss_feed_of_each_section(client, demo_site, section):
     assert root.tag == "rss" and root.get("version") == "2.0"
     channel = root.find("channel")
     assert channel.findtext("language") == "zh-hans"
-    assert channel.findtext("link") == "http://127.0.0.1:8000" + section
+    assert channel.findtext("link") == ROOT + section
     items = channel.findall("item")
     assert items
     for item in items:
         assert item.findtext("title")
-        assert item.findtext("link").startswith("http://127.0.0.1:8000" + section)
+        assert item.findtext("link").startswith(ROOT + section)
         assert item.findtext("pubDate")
 
 
@@ -124,15 +128,13 @@ def test_atom_feed_of_each_section(client, demo_site, section):
     assert entries
     for entry in entries:
         assert entry.findtext(ATOM + "title") and entry.findtext(ATOM + "updated")
-        assert entry.find(ATOM + "link").get("href").startswith("http://127.0.0.1:8000" + section)
+        assert entry.find(ATOM + "link").get("href").startswith(ROOT + section)
 
 
 def test_feeds_follow_filters_and_language(client, demo_site):
     root = ET.fromstring(client.get("/rumours/feed/rss/?verdict=true").content)
     links = [item.findtext("link") for item in root.iter("item")]
-    wanted = {
-        page.get_full_url() for page in RumourRebuttalPage.objects.live().filter(verdict="true")
-    }
+    wanted = {ROOT + page.url for page in RumourRebuttalPage.objects.live().filter(verdict="true")}
     assert links and set(links) == wanted
     english = client.get("/en/science/feed/rss/")
     assert english.status_code == 200
@@ -184,6 +186,28 @@ def test_sitemap_lists_pages_in_both_languages(demo_site):
     assert alternates == {"zh-hans": "http://127.0.0.1:8000/", "en": "http://127.0.0.1:8000/en/"}
 
 
+def test_links_follow_the_host_the_site_is_served_on(client, demo_site):
+    """A site served on another port than its Site record (a demo on :8765, a proxy) must
+    not send feeds, the sitemap and canonical links to an address nobody serves."""
+    other = {"HTTP_HOST": "127.0.0.1:8765"}
+    root = ET.fromstring(client.get("/sitemap.xml", **other).content)
+    locations = [url.findtext(SITEMAP + "loc") for url in root.findall(SITEMAP + "url")]
+    hrefs = [link.get("href") for link in root.iter(XHTML + "link")]
+    assert locations and hrefs
+    assert all(u.startswith("http://127.0.0.1:8765/") for u in locations + hrefs)
+    channel = ET.fromstring(client.get("/science/feed/rss/", **other).content).find("channel")
+    links = [channel.findtext("link")] + [i.findtext("link") for i in channel.iter("item")]
+    assert all(u.startswith("http://127.0.0.1:8765/science/") for u in links)
+    page = RumourRebuttalPage.objects.live().first()
+    html = client.get(page.url, **other).content.decode()
+    assert f'<link rel="canonical" href="http://127.0.0.1:8765{page.url}">' in html
+    (review,) = _of_type(html, "ClaimReview")
+    assert review["url"] == "http://127.0.0.1:8765" + page.url
+    assert review["author"]["url"] == "http://127.0.0.1:8765/"
+    # A host no setting allows is refused, not echoed into links.
+    assert client.get("/sitemap.xml", HTTP_HOST="evil.example").status_code == 400
+
+
 def test_sitemap_xml_route_serves_the_portal_sitemap():
     """nongan/urls.py must route sitemap.xml to portal.sitemaps.sitemap."""
     assert resolve("/sitemap.xml").func is sitemaps.sitemap
@@ -219,7 +243,7 @@ def test_claim_review_json_ld_is_valid(client, demo_site):
     (review,) = _of_type(html, "ClaimReview")
     assert review["@context"] == "https://schema.org"
     assert review["claimReviewed"] == page.claim
-    assert review["url"] == page.get_full_url()
+    assert review["url"] == ROOT + page.url
     assert review["datePublished"] == page.date.isoformat()
     assert review["author"]["@type"] == "Organization" and review["author"]["name"]
     assert review["itemReviewed"]["@type"] == "Claim"
@@ -234,6 +258,29 @@ def test_claim_review_json_ld_is_valid(client, demo_site):
         assert data["reviewRating"]["alternateName"] == str(other.get_verdict_display())
 
 
+def test_claim_review_names_where_the_claim_appeared_when_known(client, demo_site):
+    page = RumourRebuttalPage.objects.live().filter(locale__language_code="zh-hans").first()
+    (review,) = _of_type(client.get(page.url).content.decode(), "ClaimReview")
+    assert review["itemReviewed"] == {"@type": "Claim", "name": page.claim}  # nothing invented
+
+    page.claim_author = "某短视频账号"
+    page.claim_author_type = "Organization"
+    page.claim_date = datetime.date(2026, 5, 4)
+    page.claim_url = "https://video.example/post/1"
+    page.save_revision().publish()
+    html = client.get(page.url).content.decode()
+    (review,) = _of_type(html, "ClaimReview")
+    assert review["itemReviewed"] == {
+        "@type": "Claim",
+        "name": page.claim,
+        "author": {"@type": "Organization", "name": "某短视频账号"},
+        "datePublished": "2026-05-04",
+        "appearance": [{"@type": "CreativeWork", "url": "https://video.example/post/1"}],
+    }
+    # Readers see the origin too.
+    assert 'href="https://video.example/post/1"' in html and "2026-05-04" in html
+
+
 @pytest.mark.parametrize("model", [ArticlePage, UnqualifiedNoticePage, TypicalCasePage])
 def test_news_article_json_ld(client, demo_site, model):
     page = model.objects.live().filter(locale__language_code="zh-hans").first()
@@ -241,7 +288,7 @@ def test_news_article_json_ld(client, demo_site, model):
     (article,) = _of_type(html, "NewsArticle")
     assert article["headline"] == page.title
     assert article["datePublished"] == page.date.isoformat()
-    assert article["url"] == page.get_full_url()
+    assert article["url"] == ROOT + page.url
     assert article["publisher"]["@type"] == "Organization" and article["publisher"]["name"]
     assert article["author"]["name"]
 
@@ -269,7 +316,7 @@ def test_open_graph_meta(client, demo_site):
     meta = dict(re.findall(r'<meta property="(og:[a-z_:]+)" content="([^"]*)">', html))
     assert meta["og:title"] == page.title
     assert meta["og:type"] == "article"
-    assert meta["og:url"] == page.get_full_url()
+    assert meta["og:url"] == ROOT + page.url
     assert meta["og:locale"] == "zh_CN"
     assert meta["og:description"]
     assert meta["og:site_name"]
@@ -277,6 +324,18 @@ def test_open_graph_meta(client, demo_site):
     assert '<meta property="og:locale" content="en_US">' in home
     assert '<meta property="og:locale:alternate" content="zh_CN">' in home
     assert '<meta property="og:type" content="website">' in home
+
+
+def test_article_lead_image_in_page_open_graph_and_json_ld(client, demo_site):
+    page = ArticlePage.objects.get(slug="how-to-read-compliance-certificate")
+    assert page.hero_image is not None and page.hero_image.description  # the alt text
+    html = client.get(page.url).content.decode()
+    (img,) = re.findall(r'<figure class="hero-figure"><img [^>]+>', html)
+    assert f'alt="{page.hero_image.description}"' in img
+    meta = dict(re.findall(r'<meta property="(og:[a-z_:]+)" content="([^"]*)">', html))
+    (article,) = _of_type(html, "NewsArticle")
+    assert meta["og:image"].startswith(ROOT + "/media/images/")
+    assert article["image"] == [meta["og:image"]]
 
 
 def test_english_home_and_index_types(demo_site):
