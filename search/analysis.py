@@ -55,43 +55,20 @@ import html
 import re
 import unicodedata
 from dataclasses import dataclass, field
-from functools import cache, lru_cache
+from functools import lru_cache
 from typing import Literal, NamedTuple
+
+# Normalisation lives in credit (credit must not import search); one definition for both.
+from credit.text import INVISIBLE as _INVISIBLE
+from credit.text import normalize
+from credit.text import t2s as _t2s
 
 Stream = Literal["uni", "bi"]
 
 # Han: 〇, Ext-A, URO, compatibility ideographs, Ext-B..H (SIP/TIP).
 _HAN = "\u3007\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff\U00020000-\U0003134f"
 _RUN_RE = re.compile(f"[{_HAN}]+|[a-z0-9]+")
-# Zero-width/format chars pasted from web pages would otherwise split a Han run in two.
-_INVISIBLE = dict.fromkeys(map(ord, "\u00ad\u200b\u200c\u200d\u2060\ufeff"))
 _COLUMN_RE = re.compile(r"[A-Za-z_][A-Za-z0-9_]*")
-
-
-@cache
-def _converter():  # -> opencc.OpenCC; imported lazily so importing this module stays cheap
-    import opencc
-
-    return opencc.OpenCC("t2s")
-
-
-def _t2s(text: str) -> str:
-    # OpenCC t2s is not idempotent for a few chars (薴 -> 苧 -> 苎): iterate to a fixed point.
-    convert = _converter().convert
-    for _ in range(4):
-        out = convert(text)
-        if out == text:
-            break
-        text = out
-    return text
-
-
-def normalize(text: str) -> str:
-    """NFKC (folds full-width), lowercase, traditional -> simplified, collapse whitespace."""
-    if text.isascii():
-        return " ".join(text.lower().split())
-    text = unicodedata.normalize("NFKC", text).lower().translate(_INVISIBLE)
-    return " ".join(_t2s(text).split())
 
 
 class Run(NamedTuple):

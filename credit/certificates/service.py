@@ -1,7 +1,9 @@
 """Verification of 承诺达标合格证 by code (the page, the QR target and the API share it).
 
-Only public fields leave this module: the issuer's contact is masked (mask_phone) and an
-issuer known only by an ID number is shown by its masked key.
+Only public fields leave this module: the issuer's contact is masked (mask_phone), an
+issuer known only by an ID number is shown by its masked key and linked by its opaque public
+id, and a large grower (a natural person) by its surname only, as on its credit page.
+Messages are translated into the active language.
 """
 
 from __future__ import annotations
@@ -16,6 +18,7 @@ from django.conf import settings
 from django.db.models import Q
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from credit.identifiers import mask_phone
 from credit.models import Certificate
@@ -102,8 +105,14 @@ def find_certificate(code: str) -> Certificate | None:
     return active or qs.order_by("-voided_at", "-id").first()
 
 
+def _label(text: str) -> str:
+    return _(text) if text else ""  # gettext("") would return the catalogue header
+
+
 def issuer_info(producer, today: date) -> tuple[dict, list[dict]]:
     """The issuer's public fields and the warnings its credit calls for."""
+    from credit.public.keys import producer_url
+    from credit.public.profile import public_name
     from credit.services.credit_view import producer_credit
 
     rated = producer
@@ -114,7 +123,7 @@ def issuer_info(producer, today: date) -> tuple[dict, list[dict]]:
     restrictions = [
         {
             "scenario": r["scenario"],
-            "label": SCENARIO_LABELS.get(r["scenario"], r["scenario"]),
+            "label": _label(SCENARIO_LABELS.get(r["scenario"], r["scenario"])),
             "start": r["start"].isoformat() if r["start"] else None,
             "end": r["end"].isoformat() if r["end"] else None,
         }
@@ -122,15 +131,15 @@ def issuer_info(producer, today: date) -> tuple[dict, list[dict]]:
     ]
     grade = credit["grade"]
     info = {
-        "name": producer.name,
+        "name": public_name(producer),
         "key": producer.key,
         "uscc": producer.uscc,
         "region_code": region.code,
         "region_name": region.full_name(),
         "contact": mask_phone(producer.phone),
         "grade": grade,
-        "grade_label": GRADE_LABELS.get(grade, ""),
-        "credit_url": f"/credit/{rated.uscc}/" if rated.uscc else None,
+        "grade_label": _label(GRADE_LABELS.get(grade, "")),
+        "credit_url": producer_url(rated) or None,
         "blacklisted": credit["blacklisted"],
         "restricted": bool(restrictions),
         "restrictions": restrictions,
@@ -140,16 +149,21 @@ def issuer_info(producer, today: date) -> tuple[dict, list[dict]]:
         warnings.append(
             {
                 "code": "blacklisted",
-                "message": "开具该合格证的生产经营主体目前列入农产品质量安全黑名单，请谨慎购买并核实产品来源。",
+                "message": _(
+                    "开具该合格证的生产经营主体目前列入农产品质量安全黑名单，请谨慎购买并核实产品来源。"
+                ),
             }
         )
     elif restrictions:
-        labels = "、".join(r["label"] for r in restrictions)
+        labels = _("、").join(r["label"] for r in restrictions)
         warnings.append(
             {
                 "code": "restricted",
-                "message": f"开具该合格证的生产经营主体信用等级为 {grade}"
-                f"（{GRADE_LABELS.get(grade, '')}），目前受联合惩戒（{labels}）。",
+                "message": _(
+                    "开具该合格证的生产经营主体信用等级为 %(grade)s（%(label)s），"
+                    "目前受联合惩戒（%(restrictions)s）。"
+                )
+                % {"grade": grade, "label": info["grade_label"], "restrictions": labels},
             }
         )
     return info, warnings
@@ -167,8 +181,10 @@ def verify(code: str, today: date | None = None) -> Verification:
             warnings=[
                 {
                     "code": "unknown",
-                    "message": "平台上查不到该编号的承诺达标合格证。请核对编号；如合格证系伪造，"
-                    "请拨打投诉举报电话或在线投诉举报。",
+                    "message": _(
+                        "平台上查不到该编号的承诺达标合格证。请核对编号；如合格证系伪造，"
+                        "请拨打投诉举报电话或在线投诉举报。"
+                    ),
                 }
             ],
         )
@@ -180,7 +196,8 @@ def verify(code: str, today: date | None = None) -> Verification:
             0,
             {
                 "code": "voided",
-                "message": f"该合格证已于 {timezone.localtime(cert.voided_at):%Y-%m-%d} 作废，不能作为产品达标的承诺。",
+                "message": _("该合格证已于 %(date)s 作废，不能作为产品达标的承诺。")
+                % {"date": f"{timezone.localtime(cert.voided_at):%Y-%m-%d}"},
             },
         )
     return Verification(

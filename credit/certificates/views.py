@@ -10,6 +10,7 @@ from __future__ import annotations
 from django.http import HttpResponseRedirect
 from django.template.response import TemplateResponse
 from django.urls import reverse
+from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from drf_spectacular.utils import OpenApiResponse, extend_schema
 from rest_framework import exceptions, serializers
@@ -39,7 +40,7 @@ def verify_lookup(request):
         return TemplateResponse(
             request,
             "credit/certificates/lookup.html",
-            {"error": "合格证编号只包含字母、数字和连字符，请核对后重新输入。", "code": ""},
+            {"error": _("合格证编号只包含字母、数字和连字符，请核对后重新输入。"), "code": ""},
         )
     return TemplateResponse(request, "credit/certificates/lookup.html", {"code": ""})
 
@@ -106,7 +107,9 @@ class _IssuerFields(serializers.Serializer):
 class CertificateVerificationSerializer(serializers.Serializer):
     code = serializers.CharField()
     status = serializers.ChoiceField(choices=["valid", "voided"])
-    valid = serializers.BooleanField(help_text="valid, and the issuer neither blacklisted nor restricted")
+    valid = serializers.BooleanField(
+        help_text="valid, and the issuer neither blacklisted nor restricted"
+    )
     checked_on = serializers.DateField()
     warnings = _Warning(many=True)
     certificate = _CertificateFields()
@@ -131,5 +134,7 @@ class CertificateVerifyView(APIView):
         result = verify(code)
         _charge(request, result)
         if result.status == UNKNOWN:
-            return error_response(404, "not_found", "平台上查不到该编号的承诺达标合格证 / unknown certificate code")
+            return error_response(
+                404, "not_found", "平台上查不到该编号的承诺达标合格证 / unknown certificate code"
+            )
         return Response(result.as_public_dict())

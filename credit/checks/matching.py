@@ -6,7 +6,7 @@ Order (first that decides wins):
    (confidence 1.0). A valid GB 11643 ID number in the same column matches family farms
    and growers that have no USCC.
 2. **Name** — the normalised name key (``name_key``: NFKC, lowercase, traditional →
-   simplified via ``search.analysis.normalize``, spaces and punctuation removed,
+   simplified via ``credit.text.normalize``, spaces and punctuation removed,
    有限责任公司 → 有限公司, 农民专业合作社 → 专业合作社) equals a producer's key
    (confidence 0.98), else one of its former names (0.95). With a region, only producers
    in the region (any level, by GB/T 2260 prefix) count; a name found only outside it, or
@@ -34,7 +34,7 @@ from dataclasses import dataclass, field
 
 from rapidfuzz import fuzz
 
-from search.analysis import normalize
+from credit.text import normalize
 
 ACCEPT = 90.0
 FLOOR = 65.0

@@ -70,6 +70,17 @@ class Entry:
     def as_input(self) -> dict:
         return {"uscc": self.uscc, "name": self.name, "region_code": self.region_code}
 
+    def public_input(self) -> dict:
+        """``as_input`` as stored in the issued check, whose content anyone holding the
+        verification code can download: an ID number given instead of a USCC is masked."""
+        data = self.as_input()
+        if self.uscc:
+            try:
+                validate_uscc(self.uscc)
+            except IdentifierError:
+                data["uscc"] = mask_id_number(self.uscc)
+        return data
+
 
 # -- validation ----------------------------------------------------------------------------
 
@@ -321,7 +332,7 @@ def run(entries: list[Entry], scenario: str, day: date) -> tuple[list[dict], dic
     for i, (entry, m) in enumerate(zip(entries, matches, strict=True)):
         row = {
             "index": i,
-            "input": entry.as_input(),
+            "input": entry.public_input(),
             "verdict": "not_found",
             "matched_by": m.matched_by,
             "confidence": round(m.confidence, 3),

@@ -16,6 +16,7 @@ from credit.checks.report import MATCHED_BY_LABELS, SCENARIO_LABELS, VERDICT_LAB
 from credit.checks.uploads import UploadError, parse_pasted, read_upload
 from credit.models import BatchCheck, CheckSource, Organisation
 from credit.models.checks import normalize_verification_code
+from credit.publicforms import guard
 
 PAGE_SIZE = 100
 
@@ -165,6 +166,10 @@ def download(request, pk, fmt):
 # -- public verification ---------------------------------------------------------------------
 
 
+# Each lookup is charged to the client's budget (credit.publicforms.guard.CHECK_VERIFY); an
+# unknown code costs MISS_COST, so guessing codes is cut off quickly.
+
+
 @require_GET
 def verify_lookup(request):
     code = normalize_verification_code(request.GET.get("code", ""))
@@ -173,12 +178,23 @@ def verify_lookup(request):
     return render(request, "credit/verify_lookup.html", {})
 
 
+def _verified_check(request, code):
+    """(check or None, 429 response or None) for a public lookup by code."""
+    if guard.CHECK_VERIFY.blocked(request):
+        return None, guard.too_many_requests(request, guard.CHECK_VERIFY)
+    check = BatchCheck.objects.filter(verification_code=normalize_verification_code(code)).first()
+    guard.CHECK_VERIFY.charge(request, 1 if check is not None else guard.MISS_COST)
+    return check, None
+
+
 @require_GET
 def verify(request, code):
     normal = normalize_verification_code(code)
     if normal != code:
         return redirect("credit-check-verify", code=normal)
-    check = BatchCheck.objects.filter(verification_code=normal).first()
+    check, refused = _verified_check(request, normal)
+    if refused is not None:
+        return refused
     if check is None:
         return render(
             request, "credit/verify_lookup.html", {"code": code, "missing": True}, status=404
@@ -200,7 +216,11 @@ def verify(request, code):
 @require_GET
 def verify_content(request, code):
     """The exact bytes the SHA-256 covers: `sha256sum` of this file equals the printed one."""
-    check = get_object_or_404(BatchCheck, verification_code=normalize_verification_code(code))
+    check, refused = _verified_check(request, code)
+    if refused is not None:
+        return refused
+    if check is None:
+        raise Http404
     response = HttpResponse(check.content.encode("utf-8"), content_type="application/json")
     response["Content-Disposition"] = (
         f'attachment; filename="credit-check-{check.verification_code}.json"'

@@ -1,5 +1,6 @@
 """Per-IP rate limits for the public forms and lookups (certificates, claim codes,
-complaint submission and tracking), shared by the HTML pages and the API.
+complaint submission and tracking, check-report verification), shared by the HTML pages
+and the API.
 
 A limit is a budget of points per client IP per fixed window. Each request first asks
 whether the budget is spent (`blocked`), then is charged (`charge`) with a cost that depends
@@ -30,6 +31,11 @@ DEFAULT_LIMITS: dict[str, tuple[int, int]] = {
     "complaint": (5, 3600),
     # complaint tracking (tracking number + query code)
     "complaint-track": (20, 900),
+    # verification of batch-check reports by their code (page and content download)
+    "check-verify": (60, 600),
+    # engine queries from the public search pages (/search/, the blacklist and certified
+    # lists with q); generous for people, a wall for scrapers walking every name
+    "search": (120, 60),
 }
 
 # What a miss costs compared with a hit.
@@ -84,6 +90,8 @@ CERTIFICATE = Limit("certificate")
 CLAIM = Limit("claim")
 COMPLAINT = Limit("complaint")
 COMPLAINT_TRACK = Limit("complaint-track")
+CHECK_VERIFY = Limit("check-verify")
+SEARCH = Limit("search")
 
 
 def too_many_requests(request, limit: Limit) -> TemplateResponse:

@@ -61,8 +61,16 @@ def issue_claim(producer, user, subject: str = "", days: int = VALID_DAYS):
         expires_on=timezone.localdate() + timedelta(days=days),
         subject=subject[:300],
     )
-    record(Event("claim.issued", "claimcode", str(claim.pk), actor=actor_name(user),
-                 producer_id=producer.id, data={"expires_on": claim.expires_on.isoformat()}))
+    record(
+        Event(
+            "claim.issued",
+            "claimcode",
+            str(claim.pk),
+            actor=actor_name(user),
+            producer_id=producer.id,
+            data={"expires_on": claim.expires_on.isoformat()},
+        )
+    )
     return claim, format_code(raw)
 
 

@@ -9,6 +9,7 @@ from datetime import date
 from dateutil.relativedelta import relativedelta
 from django.contrib.contenttypes.models import ContentType
 from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
 
 from credit.models import (
     BlacklistEntry,
@@ -28,10 +29,10 @@ LISTED_MONTHS = 36
 WINDOW_MONTHS = 24
 
 KIND_LABELS = {
-    "enforcementcase": "行政处罚",
-    "sampling": "抽检不合格",
-    "blacklistentry": "黑名单",
-    "inspection": "巡查检查问题",
+    "enforcementcase": _("行政处罚"),
+    "sampling": _("抽检不合格"),
+    "blacklistentry": _("黑名单"),
+    "inspection": _("巡查检查问题"),
 }
 
 

@@ -41,8 +41,16 @@ def submit_reply(producer, text: str, claim=None) -> ProducerReply:
     reply = ProducerReply.objects.create(
         producer=producer, text=text.strip(), grade=producer.grade or "U", claim=claim
     )
-    record(Event("reply.submitted", "producerreply", str(reply.pk), actor="producer",
-                 producer_id=producer.id, data={"grade": reply.grade}))
+    record(
+        Event(
+            "reply.submitted",
+            "producerreply",
+            str(reply.pk),
+            actor="producer",
+            producer_id=producer.id,
+            data={"grade": reply.grade},
+        )
+    )
     return reply
 
 
@@ -58,6 +66,14 @@ def moderate_reply(reply: ProducerReply, approve: bool, user, note: str = "") ->
     reply.moderated_at, reply.moderated_by = timezone.now(), user
     reply.moderation_note = (note or "").strip()
     reply.save()
-    record(Event("reply.moderated", "producerreply", str(reply.pk), actor=actor_name(user),
-                 reason=reply.moderation_note, producer_id=reply.producer_id,
-                 data={"approved": approve}))
+    record(
+        Event(
+            "reply.moderated",
+            "producerreply",
+            str(reply.pk),
+            actor=actor_name(user),
+            reason=reply.moderation_note,
+            producer_id=reply.producer_id,
+            data={"approved": approve},
+        )
+    )

@@ -3,6 +3,9 @@
 * The type is decided by the file's CONTENT (its magic bytes), never by its name or the
   browser's Content-Type: PDF, PNG, JPEG, GIF and WEBP only. A text file or a program
   renamed ``photo.jpg`` is refused.
+* The content must also be what the magic bytes promise: an image must parse as that image
+  format (Pillow, headers and structure, without decoding all pixels), a PDF must end with
+  ``%%EOF`` and may not carry scripts or launch actions, since staff open these files.
 * At most `MAX_FILES` files of at most `MAX_BYTES` each.
 * Files are stored under a random name with the extension of the detected type, in a
   private storage (PRIVATE_MEDIA_ROOT, default var/private) that is not served under
@@ -13,6 +16,7 @@ from __future__ import annotations
 
 import hashlib
 import os
+import re
 import secrets
 import unicodedata
 from pathlib import Path
@@ -75,11 +79,53 @@ def check_upload(upload) -> str:
     kind = sniff(head)
     if kind is None:
         raise ValidationError(
-            _("文件“%(name)s”不是图片或 PDF（只接受 JPEG、PNG、GIF、WEBP 图片和 PDF 文件，"
-              "按文件内容判断，不看扩展名）。") % {"name": name},
+            _(
+                "文件“%(name)s”不是图片或 PDF（只接受 JPEG、PNG、GIF、WEBP 图片和 PDF 文件，"
+                "按文件内容判断，不看扩展名）。"
+            )
+            % {"name": name},
             code="bad_type",
         )
+    problem = _pdf_problem(upload) if kind == "pdf" else _image_problem(upload, kind)
+    upload.seek(0)
+    if problem:
+        raise ValidationError(
+            _("文件“%(name)s”已损坏或含有不允许的内容，无法接收。") % {"name": name},
+            code=problem,
+        )
     return kind
+
+
+# Pillow's format names for the accepted image kinds.
+_PIL_FORMATS = {"png": "PNG", "jpeg": "JPEG", "gif": "GIF", "webp": "WEBP"}
+# PDF actions that run something when the file is opened (names may be #xx-escaped).
+_PDF_ACTIVE = re.compile(rb"/(?:JavaScript|JS|Launch|EmbeddedFile|RichMedia)\b")
+_PDF_NAME_ESCAPE = re.compile(rb"#([0-9A-Fa-f]{2})")
+
+
+def _image_problem(upload, kind: str) -> str | None:
+    from PIL import Image
+
+    upload.seek(0)
+    try:
+        with Image.open(upload) as image:
+            if image.format != _PIL_FORMATS[kind]:
+                return "bad_image"
+            image.verify()  # structure and checksums, without decoding every pixel
+    except Exception:  # noqa: BLE001 - any parser error means "not a usable image"
+        return "bad_image"
+    return None
+
+
+def _pdf_problem(upload) -> str | None:
+    upload.seek(0)
+    data = b"".join(upload.chunks())
+    if b"%%EOF" not in data[-2048:]:
+        return "bad_pdf"
+    names = _PDF_NAME_ESCAPE.sub(lambda m: bytes([int(m.group(1), 16)]), data)
+    if _PDF_ACTIVE.search(names):
+        return "active_pdf"
+    return None
 
 
 def stored_name(kind: str) -> str:
@@ -145,7 +191,9 @@ class EvidenceFilesField(forms.FileField):
         self.max_files, self.min_files = max_files, min_files
         kwargs.setdefault("required", min_files > 0)
         super().__init__(*args, **kwargs)
-        self.widget.attrs.setdefault("accept", ".pdf,.jpg,.jpeg,.png,.gif,.webp,application/pdf,image/*")
+        self.widget.attrs.setdefault(
+            "accept", ".pdf,.jpg,.jpeg,.png,.gif,.webp,application/pdf,image/*"
+        )
 
     def clean(self, data, initial=None):
         files = [f for f in (data if isinstance(data, list | tuple) else [data]) if f]

@@ -16,6 +16,8 @@ from django.template.response import TemplateResponse
 from django.urls import reverse
 from django.utils.decorators import method_decorator
 from django.utils.http import url_has_allowed_host_and_scheme
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from django.views import View
 from django.views.decorators.cache import never_cache
 
@@ -52,8 +54,10 @@ from credit.publicforms.uploads import sha256_of, stored_name
 
 
 def credit_page_url(producer) -> str | None:
-    """The public credit page (built elsewhere) is addressed by USCC."""
-    return f"/credit/{producer.uscc}/" if producer.uscc else None
+    """The public credit page: by USCC, else by the opaque public id (never the ID number)."""
+    from credit.public.keys import producer_url
+
+    return producer_url(producer) or None
 
 
 def save_attachments(producer, files, **target) -> None:
@@ -197,7 +201,7 @@ class SelfServiceView(View):
 
 class ObjectionView(SelfServiceView):
     kind = "objection"
-    title = "信用信息异议申请"
+    title = gettext_lazy("信用信息异议申请")
     template_name = "credit/forms/objection.html"
 
     def make_form(self, data=None, files=None):
@@ -218,7 +222,7 @@ class ObjectionView(SelfServiceView):
 
 class RepairView(SelfServiceView):
     kind = "repair"
-    title = "信用修复申请"
+    title = gettext_lazy("信用修复申请")
     template_name = "credit/forms/repair.html"
 
     def make_form(self, data=None, files=None):
@@ -266,7 +270,7 @@ class RepairView(SelfServiceView):
 
 class ReplyView(SelfServiceView):
     kind = "reply"
-    title = "信用等级主体说明"
+    title = gettext_lazy("信用等级主体说明")
     template_name = "credit/forms/reply.html"
 
     def make_form(self, data=None, files=None):
@@ -283,14 +287,15 @@ class ReplyView(SelfServiceView):
     def submit(self, form):
         producer = self.who.producer
         if pending_reply(producer) is not None:
-            raise ValidationError("已有一份说明正在审核，审核后方可再次提交。")
+            raise ValidationError(_("已有一份说明正在审核，审核后方可再次提交。"))
         return submit_reply(producer, form.cleaned_data["text"], claim=self.who.claim)
 
 
 def grade_label(grade: str) -> str:
     from credit.policy import GRADE_LABELS
 
-    return f"{grade} {GRADE_LABELS.get(grade, '')}".strip()
+    label = GRADE_LABELS.get(grade)
+    return f"{grade} {_(label)}" if label else grade
 
 
 # -- status -------------------------------------------------------------------------------
@@ -302,8 +307,8 @@ def describe(obj) -> dict:
     row = {"number": number, "obj": obj, "submitted_at": obj.submitted_at}
     if isinstance(obj, ProducerReply):
         row.update(
-            kind="主体说明",
-            subject=f"对信用等级 {grade_label(obj.grade)} 的说明",
+            kind=_("主体说明"),
+            subject=_("对信用等级 %(grade)s 的说明") % {"grade": grade_label(obj.grade)},
             status=obj.get_status_display(),
             decided_at=obj.moderated_at,
             reason=obj.moderation_note,
@@ -316,7 +321,7 @@ def describe(obj) -> dict:
     except Exception:  # noqa: BLE001 - a dangling reference must not break the page
         fact = None
     row.update(
-        kind="异议" if isinstance(obj, Objection) else "信用修复",
+        kind=_("异议") if isinstance(obj, Objection) else _("信用修复"),
         subject=summary(fact) if fact is not None else "—",
         status=obj.get_status_display(),
         decided_at=obj.decided_at,
@@ -334,7 +339,7 @@ def application_status(request):
     one, by application number + claim code."""
     who = identity.current(request)
     highlight = identity.normalize_code(request.GET.get("n", ""))
-    context = {"title": "申请办理进度", "highlight": highlight}
+    context = {"title": _("申请办理进度"), "highlight": highlight}
     if who is not None:
         producer = who.producer
         items = [
@@ -365,7 +370,7 @@ def application_status(request):
                 context.update(items=[describe(obj)], producer=obj.producer)
                 return TemplateResponse(request, "credit/forms/status.html", context)
             guard.CLAIM.charge(request, guard.MISS_COST)
-            form.add_error(None, "申请编号与认领码不匹配。")
+            form.add_error(None, _("申请编号与认领码不匹配。"))
         else:
             guard.CLAIM.charge(request, 1)
     context["form"] = form
@@ -381,4 +386,3 @@ def leave(request):
     if not url_has_allowed_host_and_scheme(target, {request.get_host()}, request.is_secure()):
         target = "/"
     return HttpResponseRedirect(target)
-

@@ -93,7 +93,9 @@ class TransitionForm(forms.Form):
         label=gettext_lazy("说明"),
         required=False,
         widget=forms.Textarea(attrs={"rows": 3}),
-        help_text=gettext_lazy("不予受理、办结时必填，作为给举报人的答复公开给举报人；其他情况为内部备注。"),
+        help_text=gettext_lazy(
+            "不予受理、办结时必填，作为给举报人的答复公开给举报人；其他情况为内部备注。"
+        ),
     )
 
     def __init__(self, *args, complaint, **kwargs):
@@ -109,7 +111,9 @@ class AssignForm(forms.Form):
         queryset=get_user_model().objects.none(),
         required=False,
         widget=forms.CheckboxSelectMultiple,
-        help_text=gettext_lazy("只列出管辖区域覆盖该投诉所在地区的信用管理人员。承办人员可以看到举报人的联系方式。"),
+        help_text=gettext_lazy(
+            "只列出管辖区域覆盖该投诉所在地区的信用管理人员。承办人员可以看到举报人的联系方式。"
+        ),
     )
 
     def __init__(self, *args, complaint, **kwargs):
@@ -122,8 +126,9 @@ class AssignForm(forms.Form):
 
 
 class ReplyForm(forms.Form):
-    body = forms.CharField(label=gettext_lazy("内容"), widget=forms.Textarea(attrs={"rows": 4}),
-                           max_length=3000)
+    body = forms.CharField(
+        label=gettext_lazy("内容"), widget=forms.Textarea(attrs={"rows": 4}), max_length=3000
+    )
     public = forms.BooleanField(
         label=gettext_lazy("作为答复告知举报人（举报人凭编号和查询码可见）"), required=False
     )
@@ -131,7 +136,8 @@ class ReplyForm(forms.Form):
 
 class CaseLinkForm(forms.Form):
     case_number = forms.CharField(
-        label=gettext_lazy("案号"), required=False,
+        label=gettext_lazy("案号"),
+        required=False,
         help_text=gettext_lazy("由本投诉举报立案查处的行政处罚案件的案号；留空解除关联。"),
     )
 
@@ -204,7 +210,9 @@ class ComplaintInspectView(generic.InspectView):
 def _errors(request, form):
     for field, errors in form.errors.items():
         for error in errors:
-            messages.error(request, f"{form.fields[field].label + '：' if field in form.fields else ''}{error}")
+            messages.error(
+                request, f"{form.fields[field].label + '：' if field in form.fields else ''}{error}"
+            )
 
 
 @require_POST
@@ -216,8 +224,9 @@ def complaint_action(request, pk: int, name: str):
         if name == "status":
             form = TransitionForm(request.POST, complaint=complaint)
             if form.is_valid():
-                service.transition(complaint, form.cleaned_data["to_status"], user,
-                                   form.cleaned_data["note"])
+                service.transition(
+                    complaint, form.cleaned_data["to_status"], user, form.cleaned_data["note"]
+                )
                 messages.success(request, _("状态已变更为：%s") % complaint.get_status_display())
             else:
                 _errors(request, form)
@@ -231,10 +240,13 @@ def complaint_action(request, pk: int, name: str):
         elif name == "reply":
             form = ReplyForm(request.POST)
             if form.is_valid():
-                service.add_reply(complaint, user, form.cleaned_data["body"],
-                                  form.cleaned_data["public"])
-                messages.success(request, _("已答复举报人。") if form.cleaned_data["public"]
-                                 else _("已添加内部备注。"))
+                service.add_reply(
+                    complaint, user, form.cleaned_data["body"], form.cleaned_data["public"]
+                )
+                messages.success(
+                    request,
+                    _("已答复举报人。") if form.cleaned_data["public"] else _("已添加内部备注。"),
+                )
             else:
                 _errors(request, form)
         elif name == "case":
@@ -261,8 +273,12 @@ def attachment_download(request, pk: int):
         raise Http404 from exc
     kind = "jpeg" if att.kind == "jpg" else att.kind
     ext, mime, _label = KINDS.get(kind, ("bin", "application/octet-stream", ""))
-    response = FileResponse(handle, content_type=mime, as_attachment=True,
-                            filename=f"{att.complaint.tracking_number}-{att.pk}.{ext}")
+    response = FileResponse(
+        handle,
+        content_type=mime,
+        as_attachment=True,
+        filename=f"{att.complaint.tracking_number}-{att.pk}.{ext}",
+    )
     response["X-Content-Type-Options"] = "nosniff"
     return response
 
@@ -289,7 +305,11 @@ class ComplaintViewSet(ModelViewSet):
         "tracking_number",
         "category",
         "status",
-        Column("region", label=gettext_lazy("所在地区"), accessor=lambda c: c.region.name if c.region else "—"),
+        Column(
+            "region",
+            label=gettext_lazy("所在地区"),
+            accessor=lambda c: c.region.name if c.region else "—",
+        ),
         Column("producer_name", label=gettext_lazy("被举报主体")),
         "submitted_at",
     ]
@@ -303,8 +323,13 @@ class ComplaintViewSet(ModelViewSet):
 
     def get_common_view_kwargs(self, **kwargs):
         view_kwargs = super().get_common_view_kwargs(**kwargs)
-        view_kwargs.update(add_url_name=None, edit_url_name=None, delete_url_name=None,
-                           usage_url_name=None, history_url_name=None)
+        view_kwargs.update(
+            add_url_name=None,
+            edit_url_name=None,
+            delete_url_name=None,
+            usage_url_name=None,
+            history_url_name=None,
+        )
         return view_kwargs
 
     def get_urlpatterns(self):
@@ -323,8 +348,10 @@ def register_complaint_admin():
 @hooks.register("register_admin_urls")
 def register_complaint_action_urls():
     return [
-        path("complaints-action/<int:pk>/<str:name>/", complaint_action,
-             name="portal_complaint_action"),
-        path("complaints-file/<int:pk>/", attachment_download,
-             name="portal_complaint_attachment"),
+        path(
+            "complaints-action/<int:pk>/<str:name>/",
+            complaint_action,
+            name="portal_complaint_action",
+        ),
+        path("complaints-file/<int:pk>/", attachment_download, name="portal_complaint_attachment"),
     ]

@@ -22,6 +22,8 @@ from django.core import signing
 from django.core.cache import cache
 from django.core.exceptions import ValidationError
 from django.utils import timezone
+from django.utils.translation import get_language, gettext_lazy
+from django.utils.translation import gettext as _
 
 from credit.identifiers import IdentifierError, validate_phone
 from credit.models import Region
@@ -31,7 +33,9 @@ from portal.complaints.models import ComplaintCategory
 CHALLENGE_SALT = "portal.complaints.challenge"
 CHALLENGE_MAX_AGE = 2 * 3600
 DIGITS = "零一二三四五六七八九"
-CHALLENGE_ERROR = "验证题答案不正确或已过期，请重新作答。"
+# The question is asked in words (not digits) in the visitor's language.
+DIGITS_EN = ("zero", "one", "two", "three", "four", "five", "six", "seven", "eight", "nine")
+CHALLENGE_ERROR = gettext_lazy("验证题答案不正确或已过期，请重新作答。")
 
 
 def _answer_mac(nonce: str, answer: int) -> str:
@@ -46,13 +50,19 @@ class Challenge:
     answer: int  # for tests; pages show only the question and the token
 
 
+def _number_word(n: int) -> str:
+    return DIGITS_EN[n] if (get_language() or "").startswith("en") else DIGITS[n]
+
+
 def make_challenge(now: float | None = None) -> Challenge:
     a, b = secrets.randbelow(9) + 1, secrets.randbelow(9) + 1
     if secrets.randbelow(2) and a != b:
         a, b = max(a, b), min(a, b)
-        question, answer = f"{DIGITS[a]}减{DIGITS[b]}等于几？", a - b
+        words = {"a": _number_word(a), "b": _number_word(b)}
+        question, answer = _("%(a)s减%(b)s等于几？") % words, a - b
     else:
-        question, answer = f"{DIGITS[a]}加{DIGITS[b]}等于几？", a + b
+        words = {"a": _number_word(a), "b": _number_word(b)}
+        question, answer = _("%(a)s加%(b)s等于几？") % words, a + b
     nonce = secrets.token_urlsafe(12)
     issued = int(now if now is not None else time.time())
     token = signing.dumps(
@@ -78,7 +88,7 @@ def check_challenge(token: str, answer) -> None:
         raise ValidationError(CHALLENGE_ERROR, code="challenge") from None
     min_seconds = getattr(settings, "COMPLAINT_MIN_SECONDS", 3)
     if time.time() - issued < min_seconds:
-        raise ValidationError("提交过快，请核对填写内容后再提交。", code="too_fast")
+        raise ValidationError(_("提交过快，请核对填写内容后再提交。"), code="too_fast")
     try:
         given = int(str(answer).strip())
     except (TypeError, ValueError):
@@ -103,61 +113,75 @@ class RegionField(forms.CharField):
             found = list(Region.objects.filter(name=text.strip())[:2])
             region = found[0] if len(found) == 1 else None
             if len(found) > 1:
-                raise ValidationError("有多个同名地区，请输入6位行政区划代码（如 220122）。")
+                raise ValidationError(_("有多个同名地区，请输入6位行政区划代码（如 220122）。"))
         if region is None:
-            raise ValidationError("未找到该地区，请输入县（市、区）名称或6位行政区划代码。")
+            raise ValidationError(_("未找到该地区，请输入县（市、区）名称或6位行政区划代码。"))
         return region
 
 
 class ComplaintForm(forms.Form):
-    category = forms.ChoiceField(label="问题类别", choices=ComplaintCategory.choices)
+    category = forms.ChoiceField(label=gettext_lazy("问题类别"), choices=ComplaintCategory.choices)
     description = forms.CharField(
-        label="问题描述",
+        label=gettext_lazy("问题描述"),
         min_length=10,
         max_length=3000,
         widget=forms.Textarea(attrs={"rows": 7}),
-        help_text="写明发现的问题、涉及的产品、时间和经过，10 至 3000 字。",
+        help_text=gettext_lazy("写明发现的问题、涉及的产品、时间和经过，10 至 3000 字。"),
     )
-    place = forms.CharField(label="发生地点", max_length=200, help_text="如乡镇、村、市场或店铺地址。")
+    place = forms.CharField(
+        label=gettext_lazy("发生地点"),
+        max_length=200,
+        help_text=gettext_lazy("如乡镇、村、市场或店铺地址。"),
+    )
     region = RegionField(
-        label="所在地区",
+        label=gettext_lazy("所在地区"),
         max_length=40,
-        help_text="县（市、区）名称或 6 位行政区划代码，如“农安县”或“220122”。",
+        help_text=gettext_lazy("县（市、区）名称或 6 位行政区划代码，如“农安县”或“220122”。"),
         widget=forms.TextInput(attrs={"autocomplete": "off"}),
     )
     producer_name = forms.CharField(
-        label="被举报主体名称", max_length=200, required=False,
-        help_text="知道的话请填写企业、合作社、农场或个人经营者的名称。",
+        label=gettext_lazy("被举报主体名称"),
+        max_length=200,
+        required=False,
+        help_text=gettext_lazy("知道的话请填写企业、合作社、农场或个人经营者的名称。"),
     )
     producer_uscc = forms.CharField(
-        label="被举报主体统一社会信用代码", max_length=20, required=False,
+        label=gettext_lazy("被举报主体统一社会信用代码"),
+        max_length=20,
+        required=False,
     )
     occurred_on = forms.DateField(
-        label="发现日期", required=False, widget=forms.DateInput(attrs={"type": "date"})
+        label=gettext_lazy("发现日期"),
+        required=False,
+        widget=forms.DateInput(attrs={"type": "date"}),
     )
     attachments = EvidenceFilesField(
-        label="照片或材料",
+        label=gettext_lazy("照片或材料"),
         required=False,
-        help_text="图片（JPEG、PNG、GIF、WEBP）或 PDF，每个不超过 5 MB，最多 3 个。",
+        help_text=gettext_lazy("图片（JPEG、PNG、GIF、WEBP）或 PDF，每个不超过 5 MB，最多 3 个。"),
     )
-    anonymous = forms.BooleanField(label="匿名举报（不留联系方式）", required=False)
-    contact_name = forms.CharField(label="您的姓名", max_length=50, required=False)
+    anonymous = forms.BooleanField(label=gettext_lazy("匿名举报（不留联系方式）"), required=False)
+    contact_name = forms.CharField(label=gettext_lazy("您的姓名"), max_length=50, required=False)
     contact_phone = forms.CharField(
-        label="联系电话", max_length=32, required=False,
-        help_text="仅承办人员可见，用于核实情况和告知结果。",
+        label=gettext_lazy("联系电话"),
+        max_length=32,
+        required=False,
+        help_text=gettext_lazy("仅承办人员可见，用于核实情况和告知结果。"),
         widget=forms.TextInput(attrs={"type": "tel", "autocomplete": "tel"}),
     )
     challenge_token = forms.CharField(widget=forms.HiddenInput)
-    challenge_answer = forms.CharField(label="验证题", max_length=4,
-                                       widget=forms.TextInput(attrs={"inputmode": "numeric",
-                                                                     "autocomplete": "off"}))
+    challenge_answer = forms.CharField(
+        label=gettext_lazy("验证题"),
+        max_length=4,
+        widget=forms.TextInput(attrs={"inputmode": "numeric", "autocomplete": "off"}),
+    )
     # Honeypot: hidden from people (CSS and aria-hidden), filled in by naive bots.
-    website = forms.CharField(label="网址（请勿填写）", required=False)
+    website = forms.CharField(label=gettext_lazy("网址（请勿填写）"), required=False)
 
     def clean_occurred_on(self):
         day = self.cleaned_data.get("occurred_on")
         if day and day > timezone.localdate():
-            raise ValidationError("日期不能晚于今天。")
+            raise ValidationError(_("日期不能晚于今天。"))
         return day
 
     def clean_contact_phone(self):
@@ -181,10 +205,14 @@ class ComplaintForm(forms.Form):
 
 class TrackForm(forms.Form):
     tracking_number = forms.CharField(
-        label="受理编号", max_length=24, help_text="如 TS2026112400123。",
+        label=gettext_lazy("受理编号"),
+        max_length=24,
+        help_text=gettext_lazy("如 TS2026112400123。"),
         widget=forms.TextInput(attrs={"autocomplete": "off", "spellcheck": "false"}),
     )
     query_code = forms.CharField(
-        label="查询码", max_length=16, help_text="提交时页面显示的 8 位查询码。",
+        label=gettext_lazy("查询码"),
+        max_length=16,
+        help_text=gettext_lazy("提交时页面显示的 8 位查询码。"),
         widget=forms.PasswordInput(attrs={"autocomplete": "off"}),
     )

@@ -72,8 +72,11 @@ class Complaint(models.Model):
     contact_name = models.CharField(_("举报人姓名"), max_length=50, blank=True)
     contact_phone = models.CharField(_("举报人电话"), max_length=32, blank=True)
     status = models.CharField(
-        _("办理状态"), max_length=16, choices=ComplaintStatus.choices,
-        default=ComplaintStatus.RECEIVED, db_index=True,
+        _("办理状态"),
+        max_length=16,
+        choices=ComplaintStatus.choices,
+        default=ComplaintStatus.RECEIVED,
+        db_index=True,
     )
     assignees = models.ManyToManyField(
         settings.AUTH_USER_MODEL, blank=True, related_name="+", verbose_name=_("承办人员")
@@ -105,7 +108,9 @@ class Complaint(models.Model):
 
 class ComplaintAttachment(models.Model):
     complaint = models.ForeignKey(
-        Complaint, on_delete=models.CASCADE, related_name="attachments",
+        Complaint,
+        on_delete=models.CASCADE,
+        related_name="attachments",
         verbose_name=_("投诉举报"),
     )
     file = models.FileField(_("文件"), upload_to="complaints/", storage=get_private_storage)
@@ -130,7 +135,10 @@ class ComplaintReply(models.Model):
         Complaint, on_delete=models.CASCADE, related_name="replies", verbose_name=_("投诉举报")
     )
     author = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+",
+        settings.AUTH_USER_MODEL,
+        null=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
         verbose_name=_("填写人"),
     )
     body = models.TextField(_("内容"), max_length=3000)

@@ -47,8 +47,9 @@ def normalize(value: str | None) -> str:
 
 
 def source_hash(ip: str) -> str:
-    return hmac.new(settings.SECRET_KEY.encode(), f"complaint-ip:{ip}".encode(),
-                    hashlib.sha256).hexdigest()
+    return hmac.new(
+        settings.SECRET_KEY.encode(), f"complaint-ip:{ip}".encode(), hashlib.sha256
+    ).hexdigest()
 
 
 def match_producer(name: str, uscc: str = "") -> Producer | None:
@@ -76,7 +77,7 @@ def _next_tracking_number(day) -> str:
         .values_list("tracking_number", flat=True)
         .first()
     )
-    seq = int(last[len(prefix):]) + 1 if last else 1
+    seq = int(last[len(prefix) :]) + 1 if last else 1
     return f"{prefix}{seq:05d}"
 
 
@@ -89,7 +90,9 @@ def create_complaint(data: dict, files, ip: str = "") -> tuple[Complaint, str]:
         "place": data["place"].strip(),
         "region": data.get("region"),
         "producer_name": (data.get("producer_name") or "").strip(),
-        "producer": match_producer(data.get("producer_name") or "", data.get("producer_uscc") or ""),
+        "producer": match_producer(
+            data.get("producer_name") or "", data.get("producer_uscc") or ""
+        ),
         "occurred_on": data.get("occurred_on"),
         "anonymous": bool(data.get("anonymous")),
         "contact_name": "" if data.get("anonymous") else (data.get("contact_name") or "").strip(),
@@ -213,8 +216,12 @@ def transition(complaint: Complaint, to_status: str, user, note: str = "") -> No
     complaint.status = to_status
     complaint.save(update_fields=["status", "updated_at"])
     ComplaintEvent.objects.create(
-        complaint=complaint, actor=user, action="status", from_status=current,
-        to_status=to_status, note=note,
+        complaint=complaint,
+        actor=user,
+        action="status",
+        from_status=current,
+        to_status=to_status,
+        note=note,
     )
     if to_status in ANSWERING:
         ComplaintReply.objects.create(complaint=complaint, author=user, body=note, public=True)
@@ -231,7 +238,9 @@ def assign(complaint: Complaint, region, officers, user) -> None:
     chosen = [o for o in officers if o.pk in allowed]
     complaint.assignees.set(chosen)
     ComplaintEvent.objects.create(
-        complaint=complaint, actor=user, action="assigned",
+        complaint=complaint,
+        actor=user,
+        action="assigned",
         note="、".join(o.get_username() for o in chosen) or "（未指定承办人员）",
     )
 
@@ -241,10 +250,12 @@ def add_reply(complaint: Complaint, user, body: str, public: bool) -> ComplaintR
     body = (body or "").strip()
     if not body:
         raise ValidationError({"body": "内容不能为空。"})
-    reply = ComplaintReply.objects.create(complaint=complaint, author=user, body=body,
-                                          public=public)
-    ComplaintEvent.objects.create(complaint=complaint, actor=user,
-                                  action="reply" if public else "note")
+    reply = ComplaintReply.objects.create(
+        complaint=complaint, author=user, body=body, public=public
+    )
+    ComplaintEvent.objects.create(
+        complaint=complaint, actor=user, action="reply" if public else "note"
+    )
     return reply
 
 
@@ -253,6 +264,8 @@ def link_case(complaint: Complaint, case, user) -> None:
     complaint.enforcement_case = case
     complaint.save(update_fields=["enforcement_case", "updated_at"])
     ComplaintEvent.objects.create(
-        complaint=complaint, actor=user, action="case",
+        complaint=complaint,
+        actor=user,
+        action="case",
         note=case.case_number if case is not None else "（解除关联）",
     )

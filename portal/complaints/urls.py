@@ -1,6 +1,6 @@
 """Public complaint routes. Include in nongan/urls.py before the Wagtail catch-all:
 
-    path("", include("portal.complaints.urls")),
+path("", include("portal.complaints.urls")),
 """
 
 from django.urls import path

@@ -89,7 +89,7 @@ def complaint_track(request):
                 )
             else:
                 guard.COMPLAINT_TRACK.charge(request, guard.MISS_COST)
-                form.add_error(None, "受理编号与查询码不匹配。")
+                form.add_error(None, _("受理编号与查询码不匹配。"))
         else:
             guard.COMPLAINT_TRACK.charge(request, 1)
     response = TemplateResponse(request, "portal/complaints/track.html", context)

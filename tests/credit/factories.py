@@ -83,7 +83,9 @@ class CaseFactory(factory.django.DjangoModelFactory):
 
     producer = factory.SubFactory(ProducerFactory)
     case_number = factory.Sequence(lambda n: f"农安农罚〔2026〕{n}号")
-    decision_date = factory.LazyFunction(lambda: datetime.date.today() - datetime.timedelta(days=60))
+    decision_date = factory.LazyFunction(
+        lambda: datetime.date.today() - datetime.timedelta(days=60)
+    )
     agency = "农安县农业农村局"
     severity = "general"
     legal_basis = "《中华人民共和国农产品质量安全法》第七十一条"

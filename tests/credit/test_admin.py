@@ -53,7 +53,8 @@ ADMIN_HOME = reverse("wagtailadmin_home")
 
 @pytest.fixture
 def officer_group(db):
-    group = Group.objects.create(name="信用管理人员")
+    # The migration creates the group; these tests widen it to every credit permission.
+    group, _ = Group.objects.get_or_create(name="信用管理人员")
     group.permissions.add(Permission.objects.get(codename="access_admin"))
     models = [Producer, *FACT_MODELS, CreditGrade, Objection, RepairApplication, AuditEvent]
     from credit.models import Region, Restriction

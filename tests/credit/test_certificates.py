@@ -20,6 +20,7 @@ import credit.admin.certificates_print  # noqa: F401
 import credit.admin.claims  # noqa: F401
 import portal.complaints.admin  # noqa: F401
 from credit.models import Certificate, OfficerProfile
+from credit.public.keys import producer_url
 from credit.services.records import void_fact
 from nongan.urls import urlpatterns as project_urls
 from tests.credit.factories import (
@@ -53,9 +54,7 @@ def _fresh_limits(settings):
 
 
 def make_certificate(producer=None, **kwargs):
-    producer = producer or ProducerFactory(
-        name="农安县青山蔬菜种植专业合作社", phone="13904315678"
-    )
+    producer = producer or ProducerFactory(name="农安县青山蔬菜种植专业合作社", phone="13904315678")
     values = {
         "code": "220122260301A7K001",
         "product": "黄瓜",
@@ -87,9 +86,18 @@ def test_valid_certificate_page_shows_batch_issuer_and_credit(client):
     response = client.get(f"/c/{cert.code}/", **HOST)
     assert response.status_code == 200
     html = response.content.decode()
-    for text in ("黄瓜", "1250.5 千克", "吉林省长春市农安县青山乡", "年",
-                 "农安县青山蔬菜种植专业合作社", "农安县", "139****5678", "TR-220122-0001",
-                 "查验通过", f'href="/credit/{producer.uscc}/"'):
+    for text in (
+        "黄瓜",
+        "1250.5 千克",
+        "吉林省长春市农安县青山乡",
+        "年",
+        "农安县青山蔬菜种植专业合作社",
+        "农安县",
+        "139****5678",
+        "TR-220122-0001",
+        "查验通过",
+        f'href="/credit/{producer.uscc}/"',
+    ):
         assert text in html, text
     assert "13904315678" not in html
     assert_no_personal_numbers(html)
@@ -141,10 +149,40 @@ def test_restricted_issuer_warns(client):
     assert "D 严重失信" in html and "展会参展" in html
 
 
+def test_certificate_pages_in_english(client):
+    """The language comes from the django_language cookie (portal.middleware)."""
+    cert = make_certificate()
+    SamplingFactory(producer=cert.producer, result="over_limit")  # grade D: a warning
+    client.cookies["django_language"] = "en"
+    html = client.get(f"/c/{cert.code}/", **HOST).content.decode()
+    for text in (
+        "Compliance certificate verification",
+        "Caution: there are warnings",
+        "Issuer under joint punishment",
+        "is currently under joint punishment",
+        "Seriously untrustworthy",
+        "Date issued",
+        "Verify another certificate",
+    ):
+        assert text in html, text
+    assert "查验通过" not in html and "开具主体" not in html
+    lookup = client.get("/verify-certificate/", **HOST).content.decode()
+    assert "What is a compliance certificate?" in lookup
+    unknown = client.get("/c/NO-SUCH-CODE/", **HOST).content.decode()
+    assert "Certificate not found" in unknown and "No compliance certificate" in unknown
+    api = client.get(f"/api/v1/certificates/{cert.code}/", HTTP_ACCEPT_LANGUAGE="en", **HOST)
+    assert api.json()["warnings"][0]["code"] == "restricted"
+
+
 def test_issuer_known_by_id_number_is_masked(client):
     number = next_id_number()
-    producer = ProducerFactory(uscc=None, id_number=number, name="王某某家庭农场",
-                               kind="family_farm", phone="0431-87654321")
+    producer = ProducerFactory(
+        uscc=None,
+        id_number=number,
+        name="王某某家庭农场",
+        kind="family_farm",
+        phone="0431-87654321",
+    )
     cert = make_certificate(producer=producer, code="220122260301B00002")
     html = client.get(f"/c/{cert.code}/", **HOST).content.decode()
     assert number not in html
@@ -153,8 +191,21 @@ def test_issuer_known_by_id_number_is_masked(client):
     assert "/credit/None/" not in html
     api = client.get(f"/api/v1/certificates/{cert.code}/", **HOST)
     assert number not in api.content.decode()
-    assert api.json()["issuer"]["credit_url"] is None
+    # Linked by its opaque public id, never by the ID number.
+    credit_url = api.json()["issuer"]["credit_url"]
+    assert credit_url == producer_url(producer) and credit_url.startswith("/credit/p/")
+    assert f'href="{credit_url}"' in html
     assert_no_personal_numbers(html + api.content.decode())
+
+
+def test_grower_issuer_shows_surname_only(client):
+    """A large grower is a natural person: only the surname, as on its credit page."""
+    producer = ProducerFactory(name="张三丰", kind="grower")
+    cert = make_certificate(producer=producer, code="220122260301B00003")
+    html = client.get(f"/c/{cert.code}/", **HOST).content.decode()
+    api = client.get(f"/api/v1/certificates/{cert.code}/", **HOST).json()
+    assert "张三丰" not in html and "张**" in html
+    assert api["issuer"]["name"] == "张**"
 
 
 # --- the API --------------------------------------------------------------------------------
@@ -182,8 +233,18 @@ def test_api_returns_public_fields(client):
     assert issuer["region_code"] == "220122"
     assert issuer["credit_url"] == f"/credit/{cert.producer.uscc}/"
     assert set(issuer) == {
-        "name", "key", "uscc", "region_code", "region_name", "contact", "grade",
-        "grade_label", "credit_url", "blacklisted", "restricted", "restrictions",
+        "name",
+        "key",
+        "uscc",
+        "region_code",
+        "region_name",
+        "contact",
+        "grade",
+        "grade_label",
+        "credit_url",
+        "blacklisted",
+        "restricted",
+        "restrictions",
     }
     assert_no_personal_numbers(response.content.decode())
 
@@ -262,8 +323,7 @@ def officer(region_code, username):
 def pdf_text(data: bytes, tmp_path) -> str:
     path_ = tmp_path / "cert.pdf"
     path_.write_bytes(data)
-    out = subprocess.run(["pdftotext", "-layout", str(path_), "-"], capture_output=True,
-                         check=True)
+    out = subprocess.run(["pdftotext", "-layout", str(path_), "-"], capture_output=True, check=True)
     return re.sub(r"\s+", "", out.stdout.decode())
 
 
@@ -283,9 +343,16 @@ def test_officer_prints_certificate_pdf_from_inspect_view(client, settings, tmp_
     assert response.content.startswith(b"%PDF-")
     text = pdf_text(response.content, tmp_path)
     for expected in (
-        "承诺达标合格证", cert.code, "黄瓜", "1250.5千克", "吉林省长春市农安县青山乡",
-        "农安县青山蔬菜种植专业合作社", "13904315678", "TR-220122-0001",
-        "不使用禁用农药兽药、停用兽药和非法添加物", "常规农药兽药残留不超标",
+        "承诺达标合格证",
+        cert.code,
+        "黄瓜",
+        "1250.5千克",
+        "吉林省长春市农安县青山乡",
+        "农安县青山蔬菜种植专业合作社",
+        "13904315678",
+        "TR-220122-0001",
+        "不使用禁用农药兽药、停用兽药和非法添加物",
+        "常规农药兽药残留不超标",
         f"https://xinyong.example.gov.cn/c/{cert.code}/",
     ):
         assert expected in text, expected

@@ -6,6 +6,7 @@ import datetime
 import hashlib
 import io
 import json
+import re
 import subprocess
 
 import pytest
@@ -25,6 +26,7 @@ from tests.credit.factories import (
     CaseFactory,
     ProducerFactory,
     SamplingFactory,
+    next_id_number,
     next_uscc,
 )
 
@@ -609,3 +611,132 @@ def test_verification_codes_are_unique_and_checks_immutable(on_commit, org):
     a.refresh_from_db()
     assert a.results[0]["verdict"] == "allowed"  # issued results stay as issued
     assert hashlib.sha256(a.content.encode()).hexdigest() == a.content_sha256
+
+
+def test_verification_is_rate_limited_and_misses_cost_more(client, issued, settings):
+    settings.PUBLIC_RATE_LIMITS = {"check-verify": (12, 600)}
+    code = issued.verification_code
+    assert client.get(f"/verify/{code}/", REMOTE_ADDR="10.9.9.9", **HOST).status_code == 200
+    for _ in range(2):  # 1 + 2 × MISS_COST (5) = 11 of 12 points
+        r = client.get("/verify/ABCDEFGHJKMN/", REMOTE_ADDR="10.9.9.9", **HOST)
+        assert r.status_code == 404
+    assert (
+        client.get(f"/verify/{code}/content.json", REMOTE_ADDR="10.9.9.9", **HOST).status_code
+        == 200
+    )
+    blocked = client.get(f"/verify/{code}/", REMOTE_ADDR="10.9.9.9", **HOST)
+    assert blocked.status_code == 429 and blocked["Retry-After"]
+    assert (
+        client.get(f"/verify/{code}/content.json", REMOTE_ADDR="10.9.9.9", **HOST).status_code
+        == 429
+    )
+    # Another client is not affected.
+    assert client.get(f"/verify/{code}/", REMOTE_ADDR="10.9.9.8", **HOST).status_code == 200
+
+
+def test_id_number_entries_are_masked_in_the_issued_content(on_commit, org):
+    """The content is downloadable by anyone holding the printed code: no ID number in it."""
+    number = next_id_number()
+    farm = ProducerFactory(uscc=None, id_number=number, name="王某家庭农场", kind="family_farm")
+    entries = service.validate_entries([{"uscc": number}, {"uscc": next_uscc()}])
+    check = service.create_check(org, "exhibition", TODAY, entries, CheckSource.API)
+    assert number not in check.content
+    first = check.results[0]
+    assert first["input"]["uscc"] == farm.masked_id_number
+    assert first["matched_by"] == "id_number" and first["producer"]["key"] == farm.masked_id_number
+    assert check.results[1]["input"]["uscc"] == entries[1].uscc  # a USCC stays as given
+    assert number not in report.csv_bytes(check).decode("utf-8-sig")
+
+
+def _synthetic_check(n: int) -> BatchCheck:
+    """An unsaved issued check with n result rows of 1 to 4 lines each."""
+    rows = []
+    for i in range(n):
+        kind = ("allowed", "restricted", "ambiguous", "not_found")[i % 4]
+        uscc = next_uscc()
+        row = {
+            "index": i,
+            "input": {
+                "uscc": uscc,
+                "name": "农安县绿源蔬菜种植专业合作社" * (1 + i % 2),
+                "region_code": "220122",
+            },
+            "verdict": kind,
+            "matched_by": None,
+            "confidence": 0.0,
+            "producer": None,
+            "grade": None,
+            "blacklisted": None,
+            "restrictions": [],
+            "candidates": [],
+        }
+        if kind in ("allowed", "restricted"):
+            row.update(
+                matched_by="uscc",
+                confidence=1.0,
+                grade="D" if kind == "restricted" else "A",
+                producer={
+                    "uscc": uscc,
+                    "key": uscc,
+                    "name": "农安县绿源蔬菜种植专业合作社",
+                    "region_code": "220122",
+                },
+                blacklisted=False,
+            )
+        if kind == "restricted":
+            row["restrictions"] = [
+                {
+                    "scenario": "exhibition",
+                    "start": "2026-01-01",
+                    "end": None,
+                    "basis": "信用等级 D（严重失信）",
+                }
+            ]
+        if kind == "ambiguous":
+            row["candidates"] = [
+                {
+                    "uscc": uscc,
+                    "key": uscc,
+                    "name": "农安县绿源蔬菜合作社",
+                    "region_code": "220122",
+                    "score": 80.0,
+                }
+            ] * 3
+        rows.append(row)
+    summary = {"total": n, **{k: sum(r["verdict"] == k for r in rows) for k in service.VERDICTS}}
+    doc = {
+        "version": 1,
+        "verification_code": "ABCD2345EFGH",
+        "organisation": "测试主办方",
+        "programme": None,
+        "scenario": "exhibition",
+        "date": "2026-03-01",
+        "created": "2026-03-01T00:00:00Z",
+        "summary": summary,
+        "results": rows,
+    }
+    check = BatchCheck(
+        verification_code="ABCD2345EFGH", scenario="exhibition", content=service.canonical_json(doc)
+    )
+    check.content_sha256 = service.sha256_hex(check.content)
+    return check
+
+
+def test_pdf_grid_is_paginated_exactly(tmp_path):
+    """report.grid_pages packs whole rows into LINES_PER_PAGE lines per page: each page
+    block must fit its page (no spill-over pages), with the column header and the
+    verification code on every page."""
+    check = _synthetic_check(160)
+    blocks = report.grid_pages(check.results).count('<div class="pg"')
+    assert blocks >= 4
+    path = tmp_path / "grid.pdf"
+    path.write_bytes(report.render_pdf(check))
+    info = subprocess.run(["pdfinfo", str(path)], capture_output=True, check=True, text=True)
+    pages = int(re.search(r"Pages:\s+(\d+)", info.stdout).group(1))
+    assert pages == 1 + blocks
+    text = subprocess.run(
+        ["pdftotext", "-layout", str(path), "-"], capture_output=True, check=True, text=True
+    ).stdout.split("\f")
+    for page in text[1:pages]:
+        assert "序号" in page and "匹配主体" in page and check.display_code in page
+    assert "160" in text[pages - 1]  # the last row is on the last page

@@ -43,8 +43,9 @@ def on_commit(django_capture_on_commit_callbacks):
 
 def open_scenarios(producer):
     return sorted(
-        Restriction.objects.filter(producer=producer, lifted_at__isnull=True)
-        .values_list("scenario", flat=True)
+        Restriction.objects.filter(producer=producer, lifted_at__isnull=True).values_list(
+            "scenario", flat=True
+        )
     )
 
 
@@ -57,7 +58,9 @@ def test_saving_a_fact_recomputes_the_grade(on_commit):
     grade = CreditGrade.objects.get(producer=producer)
     assert grade.subscores["sampling"]["value"] == 100.0
     assert any("抽检合格率 100.0%" in line for line in grade.explanation())
-    actions = list(AuditEvent.objects.filter(producer_id=producer.id).values_list("action", flat=True))
+    actions = list(
+        AuditEvent.objects.filter(producer_id=producer.id).values_list("action", flat=True)
+    )
     assert actions == ["fact.created", "grade.changed"]
 
 
@@ -80,7 +83,10 @@ def test_prohibited_finding_gives_d_and_all_restrictions_then_void_lifts(on_comm
     producer.refresh_from_db()
     assert producer.grade == "D"
     assert open_scenarios(producer) == [
-        "brand_selection", "exhibition", "honours", "project_application"
+        "brand_selection",
+        "exhibition",
+        "honours",
+        "project_application",
     ]
     assert RestrictionChange.objects.filter(change="imposed").count() == 4
 
@@ -105,11 +111,17 @@ def test_grade_c_to_d_amends_shared_restrictions(on_commit):
     on_commit(CaseFactory, producer=producer, severity="general")  # 56.7 → D
     producer.refresh_from_db()
     assert producer.grade == "D"
-    kinds = dict(RestrictionChange.objects.filter(restriction__producer=producer, change="amended")
-                 .values_list("scenario", "change"))
+    kinds = dict(
+        RestrictionChange.objects.filter(
+            restriction__producer=producer, change="amended"
+        ).values_list("scenario", "change")
+    )
     assert set(kinds) == {"brand_selection", "honours"}
     assert open_scenarios(producer) == [
-        "brand_selection", "exhibition", "honours", "project_application"
+        "brand_selection",
+        "exhibition",
+        "honours",
+        "project_application",
     ]
 
 
@@ -119,7 +131,10 @@ def test_blacklist_restricts_all_scenarios_until_removed(on_commit):
     entry = on_commit(BlacklistFactory, producer=producer)
     rows = Restriction.objects.filter(producer=producer, source="blacklist", lifted_at__isnull=True)
     assert sorted(r.scenario for r in rows) == [
-        "brand_selection", "exhibition", "honours", "project_application"
+        "brand_selection",
+        "exhibition",
+        "honours",
+        "project_application",
     ]
     assert {(r.start, r.end) for r in rows} == {(entry.start_date, entry.end_date)}
     on_commit(remove_from_blacklist, entry, TODAY, "整改到位，经审核移出")
@@ -158,8 +173,12 @@ def test_correction_voids_old_and_counts_new(on_commit):
 
 def test_grade_as_of_a_past_day_is_recomputed_exactly(on_commit):
     producer = ProducerFactory()
-    on_commit(SamplingFactory, producer=producer, date=TODAY - datetime.timedelta(days=400),
-              result="over_limit")
+    on_commit(
+        SamplingFactory,
+        producer=producer,
+        date=TODAY - datetime.timedelta(days=400),
+        result="over_limit",
+    )
     on_commit(SamplingFactory, producer=producer, date=TODAY - datetime.timedelta(days=10))
     past = grading.compute_for(producer.id, TODAY - datetime.timedelta(days=100))
     assert (past.grade, past.score) == ("D", 0)
@@ -181,7 +200,8 @@ def test_producer_api_detail(client, on_commit):
     assert body["grade"] == "C" and body["score"] == 68.0
     assert body["subscores"] == {"certificate": 100.0, "sampling": 75.0, "records": 50.0}
     assert {(a["reason"], a["points"]) for a in body["adjustments"]} == {
-        ("penalty_general", -10), ("certification_bonus", 3)
+        ("penalty_general", -10),
+        ("certification_bonus", 3),
     }
     assert body["hard_rules"] == [] and body["blacklisted"] is False
     assert sorted(r["scenario"] for r in body["restrictions"]) == ["brand_selection", "honours"]
@@ -207,8 +227,9 @@ def test_producer_api_errors_share_one_shape(client):
 
 
 def test_producer_list_api_filters_and_hides_personal_numbers(client, on_commit):
-    grower = ProducerFactory(uscc=None, id_number="220122197001010011", kind="grower",
-                             name="王建国", phone="13912345678")
+    grower = ProducerFactory(
+        uscc=None, id_number="220122197001010011", kind="grower", name="王建国", phone="13912345678"
+    )
     ProducerFactory(name="太谷区绿源种植专业合作社", region_id="140703")
     data = client.get("/api/v1/producers/?region=220100").json()
     assert [p["name"] for p in data["results"]] == ["王建国"]
@@ -275,13 +296,20 @@ def test_a_repair_survives_a_correction_of_its_record(on_commit, admin_user):
 
     producer = ProducerFactory()
     on_commit(SamplingFactory, producer=producer)
-    case = on_commit(CaseFactory, producer=producer, severity="serious",
-                     decision_date=TODAY - datetime.timedelta(days=400))
+    case = on_commit(
+        CaseFactory,
+        producer=producer,
+        severity="serious",
+        decision_date=TODAY - datetime.timedelta(days=400),
+    )
     producer.refresh_from_db()
     assert producer.score == 75  # 100 − 25
     app = RepairApplication.objects.create(
-        producer=producer, fact_type=ContentType.objects.get_for_model(case), fact_id=case.pk,
-        statement="已整改并履行处罚决定", commitment_accepted=True,
+        producer=producer,
+        fact_type=ContentType.objects.get_for_model(case),
+        fact_id=case.pk,
+        statement="已整改并履行处罚决定",
+        commitment_accepted=True,
     )
     on_commit(decide_repair, app, True, admin_user, "整改到位，准予修复")
     producer.refresh_from_db()

@@ -67,7 +67,7 @@ HOST = {"HTTP_HOST": "testserver"}
 TODAY = datetime.date.today()
 MOBILE_RE = re.compile(r"(?<!\d)1[3-9]\d{9}(?!\d)")
 ID_RE = re.compile(r"(?<![0-9A-Za-z])\d{17}[\dX](?![0-9A-Za-z])")
-PNG = b"\x89PNG\r\n\x1a\n" + b"\x00" * 64
+PNG = b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR\x00\x00\x00\x01\x00\x00\x00\x01\x08\x02\x00\x00\x00\x90wS\xde\x00\x00\x00\x0cIDATx\x9cc\xf8\xcf\xc0\x00\x00\x03\x01\x01\x00\xc9\xfe\x92\xef\x00\x00\x00\x00IEND\xaeB`\x82"  # 1x1 RGB
 PDF = b"%PDF-1.4\n%\xe2\xe3\xcf\xd3\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n"
 
 
@@ -130,8 +130,15 @@ def officer(region_code="220122", username="nongan"):
     group.permissions.add(Permission.objects.get(codename="access_admin"))
     from credit.models import ClaimCode as CC
 
-    for model in (Producer, *FACT_MODELS, Objection, RepairApplication, CC, ProducerReply,
-                  ReviewAttachment):
+    for model in (
+        Producer,
+        *FACT_MODELS,
+        Objection,
+        RepairApplication,
+        CC,
+        ProducerReply,
+        ReviewAttachment,
+    ):
         ct = ContentType.objects.get_for_model(model)
         group.permissions.add(*Permission.objects.filter(content_type=ct))
     user = get_user_model().objects.create_user(username, password="pw-123456", is_staff=True)
@@ -183,13 +190,18 @@ def test_producer_known_by_id_number_never_sees_its_number_echoed(client):
     number = next_id_number()
     farm = ProducerFactory(uscc=None, id_number=number, name="李某家庭农场", kind="family_farm")
     _c, code = issue_claim(farm, None)
-    wrong = client.post("/credit/online/objection/",
-                        {"step": "identify", "identifier": number, "code": "WRONG-CODE-0000"},
-                        **HOST)
+    wrong = client.post(
+        "/credit/online/objection/",
+        {"step": "identify", "identifier": number, "code": "WRONG-CODE-0000"},
+        **HOST,
+    )
     assert number not in wrong.content.decode()
     assert_no_personal_numbers(wrong.content.decode())
-    ok = client.post("/credit/online/objection/",
-                     {"step": "identify", "identifier": number, "code": code}, **HOST)
+    ok = client.post(
+        "/credit/online/objection/",
+        {"step": "identify", "identifier": number, "code": code},
+        **HOST,
+    )
     assert ok.status_code == 302
     page = client.get("/credit/online/objection/", **HOST).content.decode()
     assert "李某家庭农场" in page and farm.masked_id_number in page
@@ -217,7 +229,11 @@ def test_objection_end_to_end(client, producer, claim, on_commit):
     evidence = SimpleUploadedFile("复检报告.pdf", PDF, content_type="application/pdf")
     response = client.post(
         f"/credit/{producer.uscc}/objection/",
-        {"record": row_key(failed), "reason": "该批玉米非本社生产，有购销合同为证", "attachments": [evidence]},
+        {
+            "record": row_key(failed),
+            "reason": "该批玉米非本社生产，有购销合同为证",
+            "attachments": [evidence],
+        },
         **HOST,
     )
     assert response.status_code == 302, response.content.decode()[:2000]
@@ -235,8 +251,9 @@ def test_objection_end_to_end(client, producer, claim, on_commit):
     # the record now reads "异议审核中" and cannot be disputed twice
     page = client.get(f"/credit/{producer.uscc}/objection/", **HOST).content.decode()
     assert "异议审核中" in page
-    again = client.post(f"/credit/{producer.uscc}/objection/",
-                        {"record": row_key(failed), "reason": "再次"}, **HOST)
+    again = client.post(
+        f"/credit/{producer.uscc}/objection/", {"record": row_key(failed), "reason": "再次"}, **HOST
+    )
     assert again.status_code == 200 and Objection.objects.count() == 1
 
     # an objection under review does not change the grade (DESIGN §5)
@@ -262,8 +279,9 @@ def test_objection_end_to_end(client, producer, claim, on_commit):
     # S_samp 100 − 10 = 90 → A
     assert producer.grade == "A"
     client.logout()
-    status = client.post(reverse("credit-application-status"),
-                         {"number": number, "code": claim[1]}, **HOST).content.decode()
+    status = client.post(
+        reverse("credit-application-status"), {"number": number, "code": claim[1]}, **HOST
+    ).content.decode()
     assert "成立" in status and "经核实该批次非该社产品" in status
 
 
@@ -273,12 +291,24 @@ def test_objection_end_to_end(client, producer, claim, on_commit):
 @pytest.mark.parametrize(
     "upload, message",
     [
-        (lambda: SimpleUploadedFile("photo.jpg", b"just some text, not an image\n" * 3,
-                                    content_type="image/jpeg"), "不是图片或 PDF"),
-        (lambda: SimpleUploadedFile("setup.jpg", b"MZ\x90\x00\x03" + b"\x00" * 200,
-                                    content_type="image/jpeg"), "不是图片或 PDF"),
-        (lambda: SimpleUploadedFile("big.png", PNG + b"\x00" * (5 * 1024 * 1024),
-                                    content_type="image/png"), "超过 5 MB"),
+        (
+            lambda: SimpleUploadedFile(
+                "photo.jpg", b"just some text, not an image\n" * 3, content_type="image/jpeg"
+            ),
+            "不是图片或 PDF",
+        ),
+        (
+            lambda: SimpleUploadedFile(
+                "setup.jpg", b"MZ\x90\x00\x03" + b"\x00" * 200, content_type="image/jpeg"
+            ),
+            "不是图片或 PDF",
+        ),
+        (
+            lambda: SimpleUploadedFile(
+                "big.png", PNG + b"\x00" * (5 * 1024 * 1024), content_type="image/png"
+            ),
+            "超过 5 MB",
+        ),
     ],
 )
 def test_bad_uploads_are_refused(client, producer, claim, upload, message):
@@ -298,9 +328,11 @@ def test_at_most_three_files(client, producer, claim):
     failed = producer.samplings.get(result="over_limit")
     identify(client, producer, claim[1])
     files = [SimpleUploadedFile(f"p{i}.png", PNG, content_type="image/png") for i in range(4)]
-    response = client.post(f"/credit/{producer.uscc}/objection/",
-                           {"record": row_key(failed), "reason": "理由", "attachments": files},
-                           **HOST)
+    response = client.post(
+        f"/credit/{producer.uscc}/objection/",
+        {"record": row_key(failed), "reason": "理由", "attachments": files},
+        **HOST,
+    )
     assert "最多上传 3 个文件" in response.content.decode()
     assert not Objection.objects.exists()
 
@@ -324,8 +356,12 @@ def repair_post(client, producer, case, **overrides):
 
 
 def test_repair_page_shows_eligibility_per_record(client, producer, claim):
-    CaseFactory(producer=producer, case_number="农安农罚〔2026〕20号", severity="serious",
-                decision_date=TODAY - datetime.timedelta(days=100))
+    CaseFactory(
+        producer=producer,
+        case_number="农安农罚〔2026〕20号",
+        severity="serious",
+        decision_date=TODAY - datetime.timedelta(days=100),
+    )
     identify(client, producer, claim[1], kind="repair")
     page = client.get(f"/credit/{producer.uscc}/repair/", **HOST)
     rows = {r.number: r for r in page.context["rows"]}
@@ -350,8 +386,9 @@ def test_repair_needs_obligations_commitment_and_documents(client, producer, cla
     assert not RepairApplication.objects.exists()
 
 
-def test_repair_approved_end_to_end_lifts_restrictions_and_feeds(client, producer, claim,
-                                                                 on_commit):
+def test_repair_approved_end_to_end_lifts_restrictions_and_feeds(
+    client, producer, claim, on_commit
+):
     case = producer.enforcementcases.get()
     restricted = {r["scenario"] for r in producer_credit(producer, TODAY)["restrictions"]}
     assert restricted == {"brand_selection", "honours"}
@@ -363,15 +400,18 @@ def test_repair_approved_end_to_end_lifts_restrictions_and_feeds(client, produce
     app = RepairApplication.objects.get(producer=producer)
     checklist = RepairChecklist.objects.get(application=app)
     assert checklist.fine_paid is True and checklist.signer == "张某"
-    assert "信用修复承诺书" in checklist.commitment_text and producer.name in checklist.commitment_text
+    assert (
+        "信用修复承诺书" in checklist.commitment_text and producer.name in checklist.commitment_text
+    )
     assert app.commitment_accepted and "【义务履行清单】" in app.statement
     assert ReviewAttachment.objects.filter(repair=app, kind="png").count() == 1
 
     # a feed consumer reads up to now
     org = Organisation.objects.create(name="品牌评选委员会")
     _row, token = ApiToken.issue(org, ["brand_selection", "honours"])
-    feed = client.get("/api/v1/restrictions/changes", {"since": ""},
-                      HTTP_AUTHORIZATION=f"Token {token}", **HOST).json()
+    feed = client.get(
+        "/api/v1/restrictions/changes", {"since": ""}, HTTP_AUTHORIZATION=f"Token {token}", **HOST
+    ).json()
     cursor = feed["next"]
 
     admin = officer()
@@ -389,15 +429,21 @@ def test_repair_approved_end_to_end_lifts_restrictions_and_feeds(client, produce
     # the penalty no longer counts: 75 → B, no restrictions, not published
     assert producer.grade == "B"
     assert producer_credit(producer, TODAY)["restrictions"] == []
-    assert not case_published(case.decision_date, "general", TODAY, policy_for(TODAY),
-                              repaired_on=app.approved_on)
+    assert not case_published(
+        case.decision_date, "general", TODAY, policy_for(TODAY), repaired_on=app.approved_on
+    )
     lifted = RestrictionChange.objects.filter(restriction__producer=producer, change="lifted")
     assert {c.scenario for c in lifted} == {"brand_selection", "honours"}
     client.logout()
-    changes = client.get("/api/v1/restrictions/changes", {"since": cursor},
-                         HTTP_AUTHORIZATION=f"Token {token}", **HOST).json()["results"]
+    changes = client.get(
+        "/api/v1/restrictions/changes",
+        {"since": cursor},
+        HTTP_AUTHORIZATION=f"Token {token}",
+        **HOST,
+    ).json()["results"]
     assert {(c["scenario"], c["change"]) for c in changes} == {
-        ("brand_selection", "lifted"), ("honours", "lifted"),
+        ("brand_selection", "lifted"),
+        ("honours", "lifted"),
     }
     # the record is now marked repaired and cannot be applied for again
     identify(client, producer, claim[1], kind="repair")
@@ -412,27 +458,35 @@ def test_refused_repair_reasons_on_status_page(client, producer, claim):
     app = RepairApplication.objects.get()
     number = application_number(app)
     client.force_login(officer())
-    client.post(reverse("credit_repair:decide", args=(app.pk,)),
-                {"decision": "no", "reason": "缴款凭证与处罚决定书金额不符"}, **HOST)
+    client.post(
+        reverse("credit_repair:decide", args=(app.pk,)),
+        {"decision": "no", "reason": "缴款凭证与处罚决定书金额不符"},
+        **HOST,
+    )
     client.logout()
     fresh = client.__class__()
     page = fresh.get(reverse("credit-application-status"), **HOST)
     assert page.status_code == 200 and "申请编号" in page.content.decode()
-    result = fresh.post(reverse("credit-application-status"),
-                        {"number": number, "code": claim[1]}, **HOST).content.decode()
+    result = fresh.post(
+        reverse("credit-application-status"), {"number": number, "code": claim[1]}, **HOST
+    ).content.decode()
     assert "不予修复" in result and "缴款凭证与处罚决定书金额不符" in result
     assert "不予支持的理由" in result
     assert_no_personal_numbers(result)
-    wrong = fresh.post(reverse("credit-application-status"),
-                       {"number": number, "code": "AAAA-BBBB-CCCC"}, **HOST).content.decode()
+    wrong = fresh.post(
+        reverse("credit-application-status"), {"number": number, "code": "AAAA-BBBB-CCCC"}, **HOST
+    ).content.decode()
     assert "不匹配" in wrong and "缴款凭证" not in wrong
 
 
 def test_guessing_application_numbers_is_cut_off(client, producer, claim):
     prefix = f"XF{TODAY:%Y%m%d}"
     statuses = [
-        client.post(reverse("credit-application-status"),
-                    {"number": f"{prefix}{i:06d}", "code": "AAAA-BBBB-CCCC"}, **HOST).status_code
+        client.post(
+            reverse("credit-application-status"),
+            {"number": f"{prefix}{i:06d}", "code": "AAAA-BBBB-CCCC"},
+            **HOST,
+        ).status_code
         for i in range(1, 6)
     ]
     assert statuses == [200, 200, 200, 200, 429]
@@ -473,13 +527,19 @@ def test_reply_moderated_and_shown_beside_grade(client, producer, claim, on_comm
     producer.grade = "B"
     producer.save(update_fields=["grade"])
     assert get_public_reply(producer) is None
-    assert render_to_string("credit/includes/producer_reply.html",
-                            {"reply": get_public_reply(producer)}).strip() == ""
+    assert (
+        render_to_string(
+            "credit/includes/producer_reply.html", {"reply": get_public_reply(producer)}
+        ).strip()
+        == ""
+    )
 
 
 def test_rejected_reply_reason_reaches_producer(client, producer, claim):
     identify(client, producer, claim[1], kind="reply")
-    client.post(f"/credit/{producer.uscc}/reply/", {"text": "等级评定不公！", "agree": "on"}, **HOST)
+    client.post(
+        f"/credit/{producer.uscc}/reply/", {"text": "等级评定不公！", "agree": "on"}, **HOST
+    )
     reply = ProducerReply.objects.get()
     client.force_login(officer())
     moderate = reverse("credit_reply:moderate", args=(reply.pk,))
@@ -488,9 +548,11 @@ def test_rejected_reply_reason_reaches_producer(client, producer, claim):
     reply.refresh_from_db()
     assert reply.status == "rejected"
     client.logout()
-    result = client.post(reverse("credit-application-status"),
-                         {"number": application_number(reply), "code": claim[1]},
-                         **HOST).content.decode()
+    result = client.post(
+        reverse("credit-application-status"),
+        {"number": application_number(reply), "code": claim[1]},
+        **HOST,
+    ).content.decode()
     assert "未通过" in result and "未说明具体情况，请补充事实" in result
 
 
@@ -514,7 +576,9 @@ def test_officer_issues_claim_letter_and_producer_uses_its_code(client, producer
     assert claim.issued_by == admin
     pdf = tmp_path / "letter.pdf"
     pdf.write_bytes(response.content)
-    text = subprocess.run(["pdftotext", str(pdf), "-"], capture_output=True, check=True).stdout.decode()
+    text = subprocess.run(
+        ["pdftotext", str(pdf), "-"], capture_output=True, check=True
+    ).stdout.decode()
     text = re.sub(r"\s+", "", text)
     assert "信用信息告知书" in text and producer.name in text
     code = re.search(r"认领码.*?([2-9A-Z]{4}-[2-9A-Z]{4}-[2-9A-Z]{4})", text).group(1)
@@ -527,10 +591,15 @@ def test_officer_issues_claim_letter_and_producer_uses_its_code(client, producer
 def test_claim_admin_and_attachments_are_region_scoped(client, producer, claim):
     failed = producer.samplings.get(result="over_limit")
     identify(client, producer, claim[1])
-    client.post(f"/credit/{producer.uscc}/objection/",
-                {"record": row_key(failed), "reason": "非本社产品",
-                 "attachments": [SimpleUploadedFile("a.png", PNG, content_type="image/png")]},
-                **HOST)
+    client.post(
+        f"/credit/{producer.uscc}/objection/",
+        {
+            "record": row_key(failed),
+            "reason": "非本社产品",
+            "attachments": [SimpleUploadedFile("a.png", PNG, content_type="image/png")],
+        },
+        **HOST,
+    )
     att = ReviewAttachment.objects.get()
     download = reverse("credit_review_attachment_download", args=(att.pk,))
     mine = officer("220122", "mine")
@@ -542,7 +611,50 @@ def test_claim_admin_and_attachments_are_region_scoped(client, producer, claim):
     client.force_login(theirs)
     assert producer.name not in client.get(reverse("credit_claim:index"), **HOST).content.decode()
     assert client.get(download, **HOST).status_code in (302, 403, 404)
-    issue = client.post(reverse("credit_claim:issue"),
-                        {"producer": producer.pk, "subject": "", "valid_days": 365}, **HOST)
+    issue = client.post(
+        reverse("credit_claim:issue"),
+        {"producer": producer.pk, "subject": "", "valid_days": 365},
+        **HOST,
+    )
     assert issue.get("Content-Type") != "application/pdf"
     assert ClaimCode.objects.filter(producer=producer).count() == 1
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "请致电 +86-139-0431-9876",
+        "电话（0431）8123-4567",
+        "联系 0086 13904319876",
+        "身份证 22012219900101123x",
+    ],
+)
+def test_reply_refuses_phone_and_id_numbers_in_any_spelling(client, producer, claim, text):
+    identify(client, producer, claim[1], kind="reply")
+    response = client.post(f"/credit/{producer.uscc}/reply/", {"text": text, "agree": "on"}, **HOST)
+    assert "不能包含手机号码" in response.content.decode()
+    assert not ProducerReply.objects.exists()
+
+
+def test_contains_personal_data_keeps_ordinary_numbers():
+    from credit.publicforms.privacy import contains_personal_data
+
+    for text in (
+        "罚款 5000 元已于 2026.3.15 缴纳",
+        "决定书 农（农安）罚〔2024〕12号",
+        "面积 1.5 亩，产量 12000 公斤",
+        "申请编号 XF20260301000012",
+    ):
+        assert not contains_personal_data(text), text
+
+
+def test_self_service_pages_in_english(client, producer, claim):
+    client.cookies["django_language"] = "en"
+    page = client.get(f"/credit/{producer.uscc}/objection/", **HOST).content.decode()
+    for text in ("Online services for producers", "First, confirm who you are", "Claim code"):
+        assert text in page, text
+    identify(client, producer, claim[1], kind="repair")
+    repair = client.get(f"/credit/{producer.uscc}/repair/", **HOST).content.decode()
+    assert "Credit repair" in repair and "Sign out (end this session)" in repair
+    status = client.get("/credit/online/status/", **HOST).content.decode()
+    assert "Application progress" in status

@@ -47,7 +47,10 @@ def regions(db):
     if not Region.objects.filter(level="county").exists():
         rows = load_regions()
         Region.objects.bulk_create(
-            [Region(code=r.code, name=r.name, level=r.level, parent_id=r.parent_code or None) for r in rows],
+            [
+                Region(code=r.code, name=r.name, level=r.level, parent_id=r.parent_code or None)
+                for r in rows
+            ],
             batch_size=1000,
         )
     return set(Region.objects.values_list("code", flat=True))
@@ -69,19 +72,38 @@ def _pure(seed, counties, n=300):
     for i in range(n):
         spec = world.producer(i)
         facts = world.facts(spec, book)
-        out.append((spec.name, spec.uscc, spec.id_number, spec.phone, spec.address, tuple(spec.categories),
-                    {k: getattr(facts, k) for k in facts.KINDS}))
+        out.append(
+            (
+                spec.name,
+                spec.uscc,
+                spec.id_number,
+                spec.phone,
+                spec.address,
+                tuple(spec.categories),
+                {k: getattr(facts, k) for k in facts.KINDS},
+            )
+        )
     return out
 
 
 def _snapshot():
     """Everything the generator wrote, keyed by the producers' identifiers (not by pk)."""
     key = dict(
-        (pk, uscc or idn) for pk, uscc, idn in Producer.objects.values_list("id", "uscc", "id_number")
+        (pk, uscc or idn)
+        for pk, uscc, idn in Producer.objects.values_list("id", "uscc", "id_number")
     )
     producers = sorted(
-        Producer.objects.values_list("uscc", "id_number", "name", "kind", "region_id", "address",
-                                     "legal_rep", "phone", "categories"),
+        Producer.objects.values_list(
+            "uscc",
+            "id_number",
+            "name",
+            "kind",
+            "region_id",
+            "address",
+            "legal_rep",
+            "phone",
+            "categories",
+        ),
         key=lambda r: r[0] or r[1],
     )
     facts = {}
@@ -166,8 +188,11 @@ def _check_identifiers(regions):
             assert p.uscc is None and p.id_number and p.name == p.legal_rep
             assert 2 <= len(p.name) <= 4
     allowed = {
-        "enterprise": {"91"}, "cooperative": {"93", "N2", "N3"}, "family_farm": {"92", "id"},
-        "grower": {"id"}, "input_dealer": {"92", "91"},
+        "enterprise": {"91"},
+        "cooperative": {"93", "N2", "N3"},
+        "family_farm": {"92", "id"},
+        "grower": {"id"},
+        "input_dealer": {"92", "91"},
     }
     for (kind, prefix), _n in prefixes.items():
         assert prefix in allowed[kind], (kind, prefix)
@@ -183,7 +208,9 @@ def _check_names():
     assert set(kinds) == set(ProducerKind.values)
     names = Counter(p.name for p in producers)
     assert len(names) >= 0.97 * len(producers)
-    within_county = Counter((p.name, p.region_id) for p in producers if p.kind != ProducerKind.GROWER)
+    within_county = Counter(
+        (p.name, p.region_id) for p in producers if p.kind != ProducerKind.GROWER
+    )
     assert max(within_county.values()) == 1
     region_names = dict(Region.objects.values_list("code", "name"))
     word_for = {"vegetables": "蔬菜|果蔬", "tea": "茶", "aquatic": "水产|渔|稻渔"}
@@ -192,7 +219,11 @@ def _check_names():
         if p.kind == ProducerKind.COOPERATIVE:
             assert p.name.startswith(region_names[p.region_id])
             assert p.name.endswith(("专业合作社", "股份经济合作社", "经济联合总社"))
-            if p.name.endswith("专业合作社") and len(p.categories) == 1 and p.categories[0] in word_for:
+            if (
+                p.name.endswith("专业合作社")
+                and len(p.categories) == 1
+                and p.categories[0] in word_for
+            ):
                 assert re.search(word_for[p.categories[0]], p.name), (p.name, p.categories)
         elif p.kind == ProducerKind.FAMILY_FARM:
             assert p.name.endswith("家庭农场") and region_names[p.region_id] in p.name
@@ -227,16 +258,26 @@ def _check_facts():
     assert set(Sampling.objects.values_list("result", flat=True)) == set(CheckResult.values)
     assert set(Sampling.objects.values_list("plan", flat=True)) <= set(SamplingPlan.values)
     assert set(Sampling.objects.values_list("category", flat=True)) <= set(ProductCategory.values)
-    assert set(EnforcementCase.objects.values_list("severity", flat=True)) <= set(CaseSeverity.values)
-    assert set(Certification.objects.values_list("type", flat=True)) <= set(CertificationType.values)
+    assert set(EnforcementCase.objects.values_list("severity", flat=True)) <= set(
+        CaseSeverity.values
+    )
+    assert set(Certification.objects.values_list("type", flat=True)) <= set(
+        CertificationType.values
+    )
     # Rates roughly as specified.
     results = Counter(Sampling.objects.values_list("result", flat=True))
     n = sum(results.values())
     assert results["pass"] / n > 0.94
-    assert Inspection.objects.filter(records_ok__isnull=True).count() / Inspection.objects.count() > 0.05
+    assert (
+        Inspection.objects.filter(records_ok__isnull=True).count() / Inspection.objects.count()
+        > 0.05
+    )
     assert Inspection.objects.filter(certificate_ok=False).exists()
     assert 0.03 < Certification.objects.values("producer").distinct().count() / 2000 < 0.13
-    assert EnforcementCase.objects.filter(severity="general").count() >= EnforcementCase.objects.filter(severity="serious").count()
+    assert (
+        EnforcementCase.objects.filter(severity="general").count()
+        >= EnforcementCase.objects.filter(severity="serious").count()
+    )
     for s in Sampling.objects.exclude(result="pass"):
         assert s.failed_items
     for c in EnforcementCase.objects.all():
@@ -271,14 +312,32 @@ def test_rerun_adds_nothing_and_a_larger_run_extends(regions):
 
 @pytest.mark.django_db
 def test_command_with_regions_and_no_facts(regions, capsys):
-    call_command("generate_data", "--producers", "60", "--seed", "4", "--region", "220100", "140703",
-                 "--no-facts")
+    call_command(
+        "generate_data",
+        "--producers",
+        "60",
+        "--seed",
+        "4",
+        "--region",
+        "220100",
+        "140703",
+        "--no-facts",
+    )
     codes = set(Producer.objects.values_list("region_id", flat=True))
     assert codes and all(c.startswith("2201") or c == "140703" for c in codes)
     assert Sampling.objects.count() == 0
     assert "created 60 producers" in capsys.readouterr().out
-    call_command("generate_data", "--producers", "60", "--seed", "4", "--region", "220100", "140703",
-                 "--no-facts")
+    call_command(
+        "generate_data",
+        "--producers",
+        "60",
+        "--seed",
+        "4",
+        "--region",
+        "220100",
+        "140703",
+        "--no-facts",
+    )
     assert Producer.objects.count() == 60
 
 
@@ -298,11 +357,16 @@ def test_load_demo_credit_is_idempotent_and_mixed(regions):
     areas = Counter(p.region_id[:4] for p in producers)
     assert set(areas) <= {"2201", "1407", "3611", "5203", "5227"}
     assert producers.filter(region_id="220122").count() >= 10
-    assert BlacklistEntry.objects.filter(producer__in=ids, start_date__lte=today, end_date__gte=today).exists()
+    assert BlacklistEntry.objects.filter(
+        producer__in=ids, start_date__lte=today, end_date__gte=today
+    ).exists()
     assert Sampling.objects.filter(producer__in=ids, result="prohibited").exists()
-    assert Sampling.objects.filter(producer__in=ids, result="over_limit",
-                                   date__gte=today - datetime.timedelta(days=120)).exists()
-    assert Certification.objects.filter(producer__in=ids, valid_from__lte=today, valid_to__gte=today).exists()
+    assert Sampling.objects.filter(
+        producer__in=ids, result="over_limit", date__gte=today - datetime.timedelta(days=120)
+    ).exists()
+    assert Certification.objects.filter(
+        producer__in=ids, valid_from__lte=today, valid_to__gte=today
+    ).exists()
     assert EnforcementCase.objects.filter(producer__in=ids).exists()
     for model, (date_field, _k) in FACTS.items():
         assert not model.objects.filter(**{f"{date_field}__gt": today}).exists()

@@ -12,7 +12,10 @@ from credit.tasks import recompute_producer
 from nongan.celery import ping
 from tests.credit.factories import ProducerFactory, SamplingFactory
 
-pytestmark = [pytest.mark.integration, pytest.mark.django_db(transaction=True, serialized_rollback=True)]
+pytestmark = [
+    pytest.mark.integration,
+    pytest.mark.django_db(transaction=True, serialized_rollback=True),
+]
 
 
 def wait_for(predicate, timeout=60.0):
@@ -61,7 +64,8 @@ def test_recompute_all_fans_out_to_the_worker(celery_worker):
     assert wait_for(lambda: all(is_current(p.pk) for p in producers))
     Producer.objects.filter(pk__in=[p.pk for p in producers]).update(grade_fingerprint="")
     done = []
-    stats = recompute_all([p.pk for p in producers], reason="test", progress=done.append,
-                          chunk_size=7)
+    stats = recompute_all(
+        [p.pk for p in producers], reason="test", progress=done.append, chunk_size=7
+    )
     assert stats.producers == 30 and stats.grades_changed == 30 and sum(done) == 30
     assert all(is_current(p.pk) for p in producers)

@@ -3,6 +3,7 @@ limits), the receipt, tracking by number + query code (enumeration → 429), and
 the admin (region scope, lifecycle, assignment, replies, case link, contact privacy)."""
 
 import datetime
+import io
 import re
 import time
 
@@ -13,6 +14,7 @@ from django.contrib.contenttypes.models import ContentType
 from django.core.cache import cache
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import include, path, reverse
+from PIL import Image
 
 # The admin modules register Wagtail hooks: import them before the project's URLs are built
 # (in the project, credit/wagtail_hooks.py and portal/wagtail_hooks.py import them).
@@ -42,8 +44,16 @@ HOST = {"HTTP_HOST": "testserver"}
 PHONE = "13812345678"
 MOBILE_RE = re.compile(r"(?<!\d)1[3-9]\d{9}(?!\d)")
 ID_RE = re.compile(r"(?<![0-9A-Za-z])\d{17}[\dX](?![0-9A-Za-z])")
-PNG = b"\x89PNG\r\n\x1a\n" + b"\x00" * 64
-JPEG = b"\xff\xd8\xff\xe0\x00\x10JFIF\x00" + b"\x00" * 64
+
+
+def _image(fmt: str) -> bytes:
+    buf = io.BytesIO()
+    Image.new("RGB", (4, 4), (200, 30, 30)).save(buf, fmt)
+    return buf.getvalue()
+
+
+PNG = _image("PNG")
+JPEG = _image("JPEG")
 PDF = b"%PDF-1.7\n1 0 obj<<>>endobj\n%%EOF\n"
 
 
@@ -107,13 +117,36 @@ def officer(username, region_code):
 # --- the form and the receipt ---------------------------------------------------------------
 
 
+def test_complaint_pages_in_english(client):
+    client.cookies["django_language"] = "en"
+    html = client.get("/complaints/", **HOST).content.decode()
+    for text in (
+        "Agricultural product quality and safety complaints",
+        "Report anonymously",
+        "Check question: What is",
+        "Submit complaint",
+    ):
+        assert text in html, text
+    assert "等于几" not in html and "提交投诉举报" not in html
+    track = client.get("/complaints/track/", **HOST).content.decode()
+    assert "Follow a complaint" in track and "Query code" in track
+
+
 def test_form_renders_with_challenge_and_honeypot(client):
     html = client.get("/complaints/", **HOST).content.decode()
     assert "验证题" in html and "等于几" in html
     assert 'name="challenge_token"' in html and 'name="website"' in html
-    for label in ("禁限用药物", "农药兽药残留", "私屠滥宰", "注水注药", "假劣农资", "合格证问题", "其他"):
+    for label in (
+        "禁限用药物",
+        "农药兽药残留",
+        "私屠滥宰",
+        "注水注药",
+        "假劣农资",
+        "合格证问题",
+        "其他",
+    ):
         assert label in html
-    assert "<script src=\"http" not in html
+    assert '<script src="http' not in html
 
 
 def test_submit_gets_tracking_number_and_query_code(client):
@@ -132,7 +165,9 @@ def test_submit_gets_tracking_number_and_query_code(client):
     assert complaint.contact_phone == PHONE
     assert code not in complaint.query_code_hash
     assert sorted(a.kind for a in complaint.attachments.all()) == ["jpeg", "pdf"]
-    assert all(not a.file.name.endswith(("韭菜.jpg", "小票.pdf")) for a in complaint.attachments.all())
+    assert all(
+        not a.file.name.endswith(("韭菜.jpg", "小票.pdf")) for a in complaint.attachments.all()
+    )
     assert_no_personal_numbers(page)
     # the receipt is shown once
     assert client.get(reverse("complaint-submitted"), **HOST).status_code == 302
@@ -185,12 +220,48 @@ def test_challenge_too_fast_and_replay(client, settings):
 @pytest.mark.parametrize(
     "upload, message",
     [
-        (lambda: SimpleUploadedFile("evidence.jpg", b"plain text pretending to be a photo\n" * 4,
-                                    content_type="image/jpeg"), "不是图片或 PDF"),
-        (lambda: SimpleUploadedFile("photo.jpg", b"MZ\x90\x00" + b"\x00" * 300,
-                                    content_type="image/jpeg"), "不是图片或 PDF"),
-        (lambda: SimpleUploadedFile("huge.jpg", JPEG + b"\x00" * (5 * 1024 * 1024),
-                                    content_type="image/jpeg"), "超过 5 MB"),
+        (
+            lambda: SimpleUploadedFile(
+                "evidence.jpg",
+                b"plain text pretending to be a photo\n" * 4,
+                content_type="image/jpeg",
+            ),
+            "不是图片或 PDF",
+        ),
+        (
+            lambda: SimpleUploadedFile(
+                "photo.jpg", b"MZ\x90\x00" + b"\x00" * 300, content_type="image/jpeg"
+            ),
+            "不是图片或 PDF",
+        ),
+        (
+            lambda: SimpleUploadedFile(
+                "huge.jpg", JPEG + b"\x00" * (5 * 1024 * 1024), content_type="image/jpeg"
+            ),
+            "超过 5 MB",
+        ),
+        # The right magic bytes are not enough: the rest must parse as that format.
+        (
+            lambda: SimpleUploadedFile(
+                "fake.png", b"\x89PNG\r\n\x1a\n" + b"<script>" * 40, content_type="image/png"
+            ),
+            "已损坏或含有不允许的内容",
+        ),
+        (
+            lambda: SimpleUploadedFile(
+                "cut.pdf", b"%PDF-1.7\n1 0 obj<<>>endobj\n", content_type="application/pdf"
+            ),
+            "已损坏或含有不允许的内容",
+        ),
+        (
+            lambda: SimpleUploadedFile(
+                "script.pdf",
+                b"%PDF-1.7\n1 0 obj<</OpenAction<</S/Java#53cript/JS(app.alert(1))>>>>"
+                b"endobj\n%%EOF\n",
+                content_type="application/pdf",
+            ),
+            "已损坏或含有不允许的内容",
+        ),
     ],
 )
 def test_bad_uploads_are_refused(client, settings, upload, message):
@@ -211,21 +282,25 @@ def test_at_most_three_attachments(client, settings):
 
 def test_submissions_are_rate_limited_per_ip(client):
     for _ in range(3):
-        assert client.post("/complaints/", form_data(), REMOTE_ADDR="10.1.1.1",
-                           **HOST).status_code == 302
+        assert (
+            client.post("/complaints/", form_data(), REMOTE_ADDR="10.1.1.1", **HOST).status_code
+            == 302
+        )
     refused = client.post("/complaints/", form_data(), REMOTE_ADDR="10.1.1.1", **HOST)
     assert refused.status_code == 429 and refused["Retry-After"]
     assert Complaint.objects.count() == 3
-    assert client.post("/complaints/", form_data(), REMOTE_ADDR="10.1.1.2",
-                       **HOST).status_code == 302
+    assert (
+        client.post("/complaints/", form_data(), REMOTE_ADDR="10.1.1.2", **HOST).status_code == 302
+    )
 
 
 # --- tracking -------------------------------------------------------------------------------
 
 
 def track(client, number, code, **extra):
-    return client.post("/complaints/track/", {"tracking_number": number, "query_code": code},
-                       **extra, **HOST)
+    return client.post(
+        "/complaints/track/", {"tracking_number": number, "query_code": code}, **extra, **HOST
+    )
 
 
 def test_tracking_needs_both_number_and_code(client):
@@ -261,15 +336,22 @@ def filed(client):
 
 
 def status_post(client, complaint, to_status, note=""):
-    return client.post(reverse("portal_complaint_action", args=(complaint.pk, "status")),
-                       {"to_status": to_status, "note": note}, **HOST)
+    return client.post(
+        reverse("portal_complaint_action", args=(complaint.pk, "status")),
+        {"to_status": to_status, "note": note},
+        **HOST,
+    )
 
 
 def test_officers_see_only_their_region(client, filed):
     complaint, _code = filed
     elsewhere = Complaint.objects.create(
-        tracking_number="TS2026010100001", query_code_hash="x", category="other",
-        description="太谷区的问题", place="太谷", region_id="140703",
+        tracking_number="TS2026010100001",
+        query_code_hash="x",
+        category="other",
+        description="太谷区的问题",
+        place="太谷",
+        region_id="140703",
     )
     nongan = officer("nongan", "220122")
     client.force_login(nongan)
@@ -295,10 +377,16 @@ def test_lifecycle_is_enforced_and_replies_reach_the_reporter(client, filed):
     status_post(client, complaint, "concluded")  # a conclusion needs an answer
     complaint.refresh_from_db()
     assert complaint.status == ComplaintStatus.INVESTIGATING
-    client.post(reverse("portal_complaint_action", args=(complaint.pk, "reply")),
-                {"body": "内部：摊主系外地批发来源，已协查", "public": ""}, **HOST)
-    client.post(reverse("portal_complaint_action", args=(complaint.pk, "reply")),
-                {"body": "已对涉事摊位抽样送检。", "public": "on"}, **HOST)
+    client.post(
+        reverse("portal_complaint_action", args=(complaint.pk, "reply")),
+        {"body": "内部：摊主系外地批发来源，已协查", "public": ""},
+        **HOST,
+    )
+    client.post(
+        reverse("portal_complaint_action", args=(complaint.pk, "reply")),
+        {"body": "已对涉事摊位抽样送检。", "public": "on"},
+        **HOST,
+    )
     status_post(client, complaint, "concluded", "抽检韭菜腐霉利超标，已立案查处。感谢您的举报。")
     complaint.refresh_from_db()
     assert complaint.status == ComplaintStatus.CONCLUDED
@@ -306,7 +394,10 @@ def test_lifecycle_is_enforced_and_replies_reach_the_reporter(client, filed):
     complaint.refresh_from_db()
     assert complaint.status == ComplaintStatus.CONCLUDED
     assert list(complaint.events.exclude(to_status="").values_list("to_status", flat=True)) == [
-        "received", "accepted", "investigating", "concluded",
+        "received",
+        "accepted",
+        "investigating",
+        "concluded",
     ]
     client.logout()
     page = track(client, complaint.tracking_number, code).content.decode()
@@ -323,7 +414,9 @@ def test_rejection_needs_an_answer(client, filed):
     status_post(client, complaint, "rejected")
     complaint.refresh_from_db()
     assert complaint.status == ComplaintStatus.RECEIVED
-    status_post(client, complaint, "rejected", "不属于农产品质量安全监管范围，请向市场监管部门反映。")
+    status_post(
+        client, complaint, "rejected", "不属于农产品质量安全监管范围，请向市场监管部门反映。"
+    )
     complaint.refresh_from_db()
     assert complaint.status == ComplaintStatus.REJECTED
     assert ComplaintReply.objects.get(complaint=complaint).public
@@ -359,8 +452,12 @@ def test_contact_only_for_assigned_officers_and_superusers(client, filed, admin_
 
 def test_link_to_enforcement_case_in_scope(client, filed):
     complaint, _code = filed
-    mine = CaseFactory(producer=ProducerFactory(region_id="220122"), case_number="农安农罚〔2026〕31号")
-    theirs = CaseFactory(producer=ProducerFactory(region_id="140703"), case_number="太农罚〔2026〕5号")
+    mine = CaseFactory(
+        producer=ProducerFactory(region_id="220122"), case_number="农安农罚〔2026〕31号"
+    )
+    theirs = CaseFactory(
+        producer=ProducerFactory(region_id="140703"), case_number="太农罚〔2026〕5号"
+    )
     client.force_login(officer("nongan", "220122"))
     url = reverse("portal_complaint_action", args=(complaint.pk, "case"))
     client.post(url, {"case_number": theirs.case_number}, **HOST)
@@ -374,7 +471,10 @@ def test_link_to_enforcement_case_in_scope(client, filed):
 def test_attachment_download_is_scoped(client, settings):
     response = client.post(
         "/complaints/",
-        {**form_data(), "attachments": [SimpleUploadedFile("a.png", PNG, content_type="image/png")]},
+        {
+            **form_data(),
+            "attachments": [SimpleUploadedFile("a.png", PNG, content_type="image/png")],
+        },
         **HOST,
     )
     number, _code, _page = receipt(client, response)

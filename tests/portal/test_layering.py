@@ -7,10 +7,6 @@ finder of tests/credit/test_layering.py.
 from tests.credit.test_layering import forbidden_imports
 
 
-def test_credit_imports_no_pagekit_cases_portal_or_search():
-    assert forbidden_imports("credit", {"pagekit", "cases", "portal", "search"}) == []
-
-
 def test_pagekit_imports_only_credit_below_it():
     assert forbidden_imports("pagekit", {"cases", "portal", "search"}) == []
 
