@@ -65,7 +65,9 @@ SURNAMES = _uniq(
     "闵苟邬边卞姬师和仇栾隋商刁沙荣巫寇桑郎甄丛仲虞敖巩明佘池查麻苑迟邝"
 )
 COMPOUND_SURNAMES = ("欧阳", "司马", "上官", "诸葛", "东方", "皇甫", "令狐", "慕容")
-_SURNAME_CUM = list(itertools.accumulate(1.0 / (r + 1.5) ** 1.2 for r in range(1, len(SURNAMES) + 1)))
+_SURNAME_CUM = list(
+    itertools.accumulate(1.0 / (r + 1.5) ** 1.2 for r in range(1, len(SURNAMES) + 1))
+)
 
 MALE_FIRST = _uniq(
     "建国志永德文明玉长金春秋立振海红卫宝福成庆俊家晓小东学兴云贵胜治新光荣连树世军天宏利万忠"
@@ -96,19 +98,31 @@ BRANDS = _words(
     润丰 润禾 众兴 众富 众诚 诚信 德丰 德润 仁和 同心 同兴 协力 联丰 合力 和盛 和兴 兴盛 源盛
     聚丰 聚农 聚源 丰源 丰茂 茂源 茂丰 绿之韵 山里红 青青 田丰 禾田 农之源 瑞禾 金色田园"""
 )
-BRAND_A = _uniq("丰禾绿金鑫兴富惠康泰和顺祥瑞福鸿宏盛昌隆永长嘉佳润沃田谷穗春秋青翠碧山泉源农益众民天华新恒信诚德仁旺达腾正宇硕稷晟旭鼎")
-BRAND_B = _uniq("丰禾源农田园穗谷泰和顺祥瑞福盛昌隆达兴旺康润泽茂林山川泉苑嘉鑫宝成信诚德发惠民华森晟耀鼎升辉")
+BRAND_A = _uniq(
+    "丰禾绿金鑫兴富惠康泰和顺祥瑞福鸿宏盛昌隆永长嘉佳润沃田谷穗春秋青翠碧山泉源农益众民天华新恒信诚德仁旺达腾正宇硕稷晟旭鼎"
+)
+BRAND_B = _uniq(
+    "丰禾源农田园穗谷泰和顺祥瑞福盛昌隆达兴旺康润泽茂林山川泉苑嘉鑫宝成信诚德发惠民华森晟耀鼎升辉"
+)
 
 # Place-word parts for towns and villages (invented combinations of common place words).
-TOWN_A = _uniq("东西南北前后大小新老高黄白青红三双万永太龙凤金石柳杨桃梨柏松沙清长安平和兴富宝福马牛")
+TOWN_A = _uniq(
+    "东西南北前后大小新老高黄白青红三双万永太龙凤金石柳杨桃梨柏松沙清长安平和兴富宝福马牛"
+)
 TOWN_B = _uniq("河山岭岗沟堡营庄店屯桥集坪湾台坝铺口湖塘溪林泉原阳兴丰乐安宁家")
 VILLAGE_TAIL = ("村", "村", "村", "屯", "庄", "堡", "湾", "岭", "沟")
 
 # Product foci: the word in the name, its §9 categories, the activity, business words for
 # enterprise names, specific products (else the category's list) and a province gate.
-TEA_PROVINCES = frozenset(["32", "33", "34", "35", "36", "41", "42", "43", "44", "45", "50", "51", "52", "53", "61"])
-SOUTH = frozenset(["31", "32", "33", "34", "35", "36", "42", "43", "44", "45", "46", "50", "51", "52", "53"])
-NORTH = frozenset(["11", "12", "13", "14", "15", "21", "22", "23", "37", "41", "61", "62", "63", "64", "65"])
+TEA_PROVINCES = frozenset(
+    ["32", "33", "34", "35", "36", "41", "42", "43", "44", "45", "50", "51", "52", "53", "61"]
+)
+SOUTH = frozenset(
+    ["31", "32", "33", "34", "35", "36", "42", "43", "44", "45", "46", "50", "51", "52", "53"]
+)
+NORTH = frozenset(
+    ["11", "12", "13", "14", "15", "21", "22", "23", "37", "41", "61", "62", "63", "64", "65"]
+)
 
 
 @dataclass(frozen=True)
@@ -136,32 +150,71 @@ FOCI = (
     Focus("西甜瓜", ("fruit",), "种植", ("果业", "农业发展"), ("西瓜", "甜瓜"), weight=1.5),
     Focus("红枣", ("fruit",), "种植", ("果业", "农产品"), ("枣",), NORTH, 1),
     Focus("柑橘", ("fruit",), "种植", ("果业",), ("柑橘", "脐橙", "蜜柚"), SOUTH, 2),
-    Focus("猕猴桃", ("fruit",), "种植", ("果业",), ("猕猴桃",), frozenset({"52", "51", "61", "43", "36", "50"}), 1),
-    Focus("茶叶", ("tea",), "种植", ("茶业", "茶叶", "生态农业"), weight=4, provinces=TEA_PROVINCES),
+    Focus(
+        "猕猴桃",
+        ("fruit",),
+        "种植",
+        ("果业",),
+        ("猕猴桃",),
+        frozenset({"52", "51", "61", "43", "36", "50"}),
+        1,
+    ),
+    Focus(
+        "茶叶", ("tea",), "种植", ("茶业", "茶叶", "生态农业"), weight=4, provinces=TEA_PROVINCES
+    ),
     Focus("粮食", ("grain",), "种植", ("粮油", "农业发展", "米业"), weight=5),
     Focus("水稻", ("grain",), "种植", ("米业", "粮油"), ("大米", "稻谷"), weight=3),
     Focus("玉米", ("grain",), "种植", ("粮油", "农业发展"), ("玉米",), NORTH, 3),
-    Focus("杂粮", ("grain",), "种植", ("杂粮", "粮油", "农产品"), ("小米", "谷子", "高粱", "绿豆", "荞麦", "燕麦"), NORTH, 2),
-    Focus("中药材", ("other",), "种植", ("中药材", "生物科技"), ("黄芪", "党参", "丹参", "金银花", "连翘"), weight=2),
+    Focus(
+        "杂粮",
+        ("grain",),
+        "种植",
+        ("杂粮", "粮油", "农产品"),
+        ("小米", "谷子", "高粱", "绿豆", "荞麦", "燕麦"),
+        NORTH,
+        2,
+    ),
+    Focus(
+        "中药材",
+        ("other",),
+        "种植",
+        ("中药材", "生物科技"),
+        ("黄芪", "党参", "丹参", "金银花", "连翘"),
+        weight=2,
+    ),
     Focus("生猪", ("livestock",), "养殖", ("牧业", "畜牧", "养殖"), ("猪肉", "猪肝"), weight=4),
     Focus("肉牛", ("livestock",), "养殖", ("牧业", "畜牧"), ("牛肉",), weight=2),
     Focus("肉羊", ("livestock",), "养殖", ("牧业", "畜牧"), ("羊肉",), weight=1.5),
     Focus("畜禽", ("livestock", "poultry"), "养殖", ("牧业", "畜牧", "养殖"), weight=2),
     Focus("肉鸡", ("poultry",), "养殖", ("禽业", "养殖"), ("鸡肉",), weight=1.5),
     Focus("蛋鸡", ("eggs",), "养殖", ("禽业", "蛋业", "养殖"), ("鸡蛋",), weight=2),
-    Focus("水禽", ("poultry", "eggs"), "养殖", ("禽业", "养殖"), ("鸭肉", "鹅肉", "鸭蛋"), SOUTH, 1),
+    Focus(
+        "水禽", ("poultry", "eggs"), "养殖", ("禽业", "养殖"), ("鸭肉", "鹅肉", "鸭蛋"), SOUTH, 1
+    ),
     Focus("水产", ("aquatic",), "养殖", ("水产", "渔业", "生态农业"), weight=3),
-    Focus("稻渔综合", ("grain", "aquatic"), "种养", ("生态农业", "农业发展"), ("大米", "小龙虾", "泥鳅"), SOUTH, 1),
+    Focus(
+        "稻渔综合",
+        ("grain", "aquatic"),
+        "种养",
+        ("生态农业", "农业发展"),
+        ("大米", "小龙虾", "泥鳅"),
+        SOUTH,
+        1,
+    ),
     Focus("种养殖", ("grain", "livestock"), "", ("农牧", "农业发展"), weight=2),
 )
 
 PRODUCTS = {
-    "vegetables": _words("黄瓜 番茄 辣椒 茄子 豇豆 菜豆 芹菜 韭菜 菠菜 大白菜 普通白菜 油麦菜 生菜 结球甘蓝 花椰菜 青花菜 萝卜 胡萝卜 马铃薯 山药 大葱 洋葱 蒜薹 生姜 南瓜 冬瓜 丝瓜 苦瓜 西葫芦 莴笋"),
+    "vegetables": _words(
+        "黄瓜 番茄 辣椒 茄子 豇豆 菜豆 芹菜 韭菜 菠菜 大白菜 普通白菜 油麦菜 生菜 结球甘蓝 花椰菜 青花菜 萝卜 胡萝卜 马铃薯 山药 大葱 洋葱 蒜薹 生姜 南瓜 冬瓜 丝瓜 苦瓜 西葫芦 莴笋"
+    ),
     "fruit": _words("苹果 梨 桃 葡萄 草莓 西瓜 甜瓜 樱桃 猕猴桃 柑橘 李子 杏 枣 蓝莓 柿子 石榴"),
     "livestock": _words("猪肉 猪肝 牛肉 羊肉"),
     "poultry": _words("鸡肉 鸭肉 鹅肉 鸡肝"),
     "eggs": _words("鸡蛋 鸭蛋 鹌鹑蛋"),
-    "aquatic": _words("草鱼 鲤鱼 鲫鱼 鲢鱼 鳙鱼 鳊鱼 黄鳝 泥鳅 小龙虾 南美白对虾 河蟹 鳜鱼 黄颡鱼 乌鳢"),
+    "aquatic": _words(
+        "草鱼 鲤鱼 鲫鱼 鲢鱼 鳙鱼 鳊鱼 黄鳝 泥鳅 小龙虾 南美白对虾 河蟹 鳜鱼 黄颡鱼 乌鳢"
+    ),
     "tea": _words("绿茶 红茶 白茶 乌龙茶 黑茶 毛尖 翠芽"),
     "grain": _words("大米 稻谷 玉米 小麦 小米 高粱 大豆 绿豆 荞麦"),
     "edible_fungi": _words("香菇 平菇 金针菇 杏鲍菇 黑木耳 双孢蘑菇 银耳 茶树菇"),
@@ -171,45 +224,115 @@ _PRODUCT_CATEGORY = {}
 for _cat, _names in PRODUCTS.items():
     for _n in _names:
         _PRODUCT_CATEGORY.setdefault(_n, _cat)
-_PRODUCT_CATEGORY.update({"小龙虾": "aquatic", "泥鳅": "aquatic", "连翘": "other", "丹参": "other",
-                          "金银花": "other", "脐橙": "fruit", "蜜柚": "fruit", "谷子": "grain",
-                          "燕麦": "grain", "鸭蛋": "eggs"})
+_PRODUCT_CATEGORY.update(
+    {
+        "小龙虾": "aquatic",
+        "泥鳅": "aquatic",
+        "连翘": "other",
+        "丹参": "other",
+        "金银花": "other",
+        "脐橙": "fruit",
+        "蜜柚": "fruit",
+        "谷子": "grain",
+        "燕麦": "grain",
+        "鸭蛋": "eggs",
+    }
+)
 
 # Substances found in failed samples: (over the maximum residue limit, prohibited).
 FAILED_ITEMS = {
-    "vegetables": (("毒死蜱", "腐霉利", "啶虫脒", "噻虫胺", "噻虫嗪", "阿维菌素", "氯氟氰菊酯", "吡虫啉", "镉（以Cd计）", "联苯菊酯"),
-                   ("克百威", "甲拌磷", "氧乐果", "水胺硫磷", "氟虫腈", "甲胺磷")),
-    "fruit": (("多菌灵", "吡唑醚菌酯", "戊唑醇", "氯氟氰菊酯", "丙溴磷", "苯醚甲环唑", "毒死蜱"),
-              ("克百威", "氧乐果", "甲拌磷")),
-    "livestock": (("恩诺沙星", "磺胺类（总量）", "甲氧苄啶", "土霉素", "多西环素"),
-                  ("克伦特罗", "莱克多巴胺", "沙丁胺醇", "氯霉素")),
-    "poultry": (("恩诺沙星", "氟苯尼考", "磺胺类（总量）", "多西环素"),
-                ("氯霉素", "呋喃唑酮代谢物", "金刚烷胺")),
+    "vegetables": (
+        (
+            "毒死蜱",
+            "腐霉利",
+            "啶虫脒",
+            "噻虫胺",
+            "噻虫嗪",
+            "阿维菌素",
+            "氯氟氰菊酯",
+            "吡虫啉",
+            "镉（以Cd计）",
+            "联苯菊酯",
+        ),
+        ("克百威", "甲拌磷", "氧乐果", "水胺硫磷", "氟虫腈", "甲胺磷"),
+    ),
+    "fruit": (
+        ("多菌灵", "吡唑醚菌酯", "戊唑醇", "氯氟氰菊酯", "丙溴磷", "苯醚甲环唑", "毒死蜱"),
+        ("克百威", "氧乐果", "甲拌磷"),
+    ),
+    "livestock": (
+        ("恩诺沙星", "磺胺类（总量）", "甲氧苄啶", "土霉素", "多西环素"),
+        ("克伦特罗", "莱克多巴胺", "沙丁胺醇", "氯霉素"),
+    ),
+    "poultry": (
+        ("恩诺沙星", "氟苯尼考", "磺胺类（总量）", "多西环素"),
+        ("氯霉素", "呋喃唑酮代谢物", "金刚烷胺"),
+    ),
     "eggs": (("恩诺沙星", "氟苯尼考", "甲硝唑"), ("氟虫腈", "呋喃唑酮代谢物", "氯霉素")),
-    "aquatic": (("恩诺沙星", "磺胺类（总量）", "甲氧苄啶", "地西泮"),
-                ("孔雀石绿", "氯霉素", "呋喃西林代谢物", "呋喃唑酮代谢物")),
-    "tea": (("联苯菊酯", "啶虫脒", "氯氟氰菊酯", "茚虫威", "吡虫啉"), ("三氯杀螨醇", "水胺硫磷", "氰戊菊酯")),
-    "grain": (("镉（以Cd计）", "铅（以Pb计）", "黄曲霉毒素B1", "脱氧雪腐镰刀菌烯醇"), ("甲胺磷", "克百威")),
+    "aquatic": (
+        ("恩诺沙星", "磺胺类（总量）", "甲氧苄啶", "地西泮"),
+        ("孔雀石绿", "氯霉素", "呋喃西林代谢物", "呋喃唑酮代谢物"),
+    ),
+    "tea": (
+        ("联苯菊酯", "啶虫脒", "氯氟氰菊酯", "茚虫威", "吡虫啉"),
+        ("三氯杀螨醇", "水胺硫磷", "氰戊菊酯"),
+    ),
+    "grain": (
+        ("镉（以Cd计）", "铅（以Pb计）", "黄曲霉毒素B1", "脱氧雪腐镰刀菌烯醇"),
+        ("甲胺磷", "克百威"),
+    ),
     "edible_fungi": (("氯氰菊酯", "多菌灵", "咪鲜胺和咪鲜胺锰盐", "百菌清"), ("克百威", "甲拌磷")),
     "other": (("毒死蜱", "多菌灵", "二氧化硫残留量"), ("克百威", "氧乐果")),
 }
 # Contaminants are limited by their own standards, not the residue-limit ones.
-CONTAMINANT_STANDARDS = {"镉（以Cd计）": "GB 2762", "铅（以Pb计）": "GB 2762", "黄曲霉毒素B1": "GB 2761",
-                         "脱氧雪腐镰刀菌烯醇": "GB 2761", "二氧化硫残留量": "GB 2760"}
+CONTAMINANT_STANDARDS = {
+    "镉（以Cd计）": "GB 2762",
+    "铅（以Pb计）": "GB 2762",
+    "黄曲霉毒素B1": "GB 2761",
+    "脱氧雪腐镰刀菌烯醇": "GB 2761",
+    "二氧化硫残留量": "GB 2760",
+}
 VET_CATEGORIES = frozenset({"livestock", "poultry", "eggs", "aquatic"})
 UNITS = {
-    "vegetables": ("公斤", "公斤", "箱"), "fruit": ("公斤", "箱"), "livestock": ("头", "公斤"),
-    "poultry": ("只", "公斤"), "eggs": ("公斤", "箱"), "aquatic": ("公斤",), "tea": ("公斤",),
-    "grain": ("公斤", "吨"), "edible_fungi": ("公斤",), "other": ("公斤",),
+    "vegetables": ("公斤", "公斤", "箱"),
+    "fruit": ("公斤", "箱"),
+    "livestock": ("头", "公斤"),
+    "poultry": ("只", "公斤"),
+    "eggs": ("公斤", "箱"),
+    "aquatic": ("公斤",),
+    "tea": ("公斤",),
+    "grain": ("公斤", "吨"),
+    "edible_fungi": ("公斤",),
+    "other": ("公斤",),
 }
 
 # Live animals are certified by head (头/只), meat by weight.
-LIVE_ANIMALS = {"猪肉": "生猪", "牛肉": "肉牛", "羊肉": "肉羊", "鸡肉": "活鸡", "鸭肉": "活鸭", "鹅肉": "活鹅"}
+LIVE_ANIMALS = {
+    "猪肉": "生猪",
+    "牛肉": "肉牛",
+    "羊肉": "肉羊",
+    "鸡肉": "活鸡",
+    "鸭肉": "活鸭",
+    "鹅肉": "活鹅",
+}
 
 MOBILE_PREFIXES = tuple(
-    str(p) for p in (
-        *range(130, 140), 145, 147, *range(150, 154), *range(155, 160), 162, 165, 166, 167,
-        *range(170, 174), *range(175, 179), *range(180, 190), *range(190, 194), *range(195, 200),
+    str(p)
+    for p in (
+        *range(130, 140),
+        145,
+        147,
+        *range(150, 154),
+        *range(155, 160),
+        162,
+        165,
+        166,
+        167,
+        *range(170, 174),
+        *range(175, 179),
+        *range(180, 190),
+        *range(190, 194),
+        *range(195, 200),
     )
 )
 
@@ -227,10 +350,20 @@ _NO_FACTS_SHARE = 0.06  # newly registered producers with nothing on file yet
 _MEAN_FACT_WEIGHT = sum(s * w for _, s, w in KIND_SHARES) * (1 - _NO_FACTS_SHARE)
 
 # Quality tiers: (share, records fail, certificate fail, inputs fail, sampling fail).
-TIERS = ((0.75, 0.03, 0.03, 0.01, 0.010), (0.18, 0.20, 0.20, 0.06, 0.050), (0.07, 0.45, 0.45, 0.15, 0.150))
+TIERS = (
+    (0.75, 0.03, 0.03, 0.01, 0.010),
+    (0.18, 0.20, 0.20, 0.06, 0.050),
+    (0.07, 0.45, 0.45, 0.15, 0.150),
+)
 _TIER_CUM = list(itertools.accumulate(t[0] for t in TIERS))
 PROHIBITED_SHARE = 0.107  # of failed samples: ~0.3 % of all samples when ~2.8 % fail
-CERTIFIED_SHARE = {"enterprise": 0.25, "cooperative": 0.12, "family_farm": 0.05, "grower": 0.01, "input_dealer": 0.0}
+CERTIFIED_SHARE = {
+    "enterprise": 0.25,
+    "cooperative": 0.12,
+    "family_farm": 0.05,
+    "grower": 0.01,
+    "input_dealer": 0.0,
+}
 
 LAW = "《中华人民共和国农产品质量安全法》"
 _PLAN_CODES = {"routine": "JC", "supervision": "CC", "special": "ZX"}
@@ -277,7 +410,10 @@ _ORG_WEIGHTS = (3, 7, 9, 10, 5, 8, 4, 2)
 
 def org_code_check(first8: str) -> str:
     """GB 11714 organisation-code check character for 8 leading characters."""
-    total = sum((int(c) if c.isdigit() else ord(c) - 55) * w for c, w in zip(first8, _ORG_WEIGHTS, strict=True))
+    total = sum(
+        (int(c) if c.isdigit() else ord(c) - 55) * w
+        for c, w in zip(first8, _ORG_WEIGHTS, strict=True)
+    )
     value = 11 - total % 11
     return "X" if value == 10 else ("0" if value == 11 else str(value))
 
@@ -297,7 +433,11 @@ def short_county_name(name: str) -> str:
 
 
 def person_name(rng: random.Random, male: bool) -> str:
-    surname = rng.choice(COMPOUND_SURNAMES) if rng.random() < 0.003 else _pick_cum(rng, SURNAMES, _SURNAME_CUM)
+    surname = (
+        rng.choice(COMPOUND_SURNAMES)
+        if rng.random() < 0.003
+        else _pick_cum(rng, SURNAMES, _SURNAME_CUM)
+    )
     first, second = (MALE_FIRST, MALE_SECOND) if male else (FEMALE_FIRST, FEMALE_SECOND)
     if rng.random() < 0.12:
         return surname + rng.choice(second)
@@ -353,8 +493,11 @@ class County:
     @property
     def qualified(self) -> str:
         """上饶市广丰区 — the county with its city, as family farms are often registered."""
-        return self.name if self.city == self.province and self.code[:2] in ("11", "12", "31", "50") \
+        return (
+            self.name
+            if self.city == self.province and self.code[:2] in ("11", "12", "31", "50")
             else self.city + self.name
+        )
 
 
 def _county_weight(name: str, parent_is_province: bool) -> float:
@@ -389,8 +532,16 @@ def counties_from_rows(rows: Iterable, prefixes: Sequence[str] = ()) -> list[Cou
         province = by_code.get(r.code[:2] + "0000")
         province_name = province.name if province else (city.name if city else "")
         city_name = city.name if city else province_name
-        out.append(County(r.code, r.name, short_county_name(r.name), city_name, province_name,
-                          _county_weight(r.name, city is not None and city.level == "province")))
+        out.append(
+            County(
+                r.code,
+                r.name,
+                short_county_name(r.name),
+                city_name,
+                province_name,
+                _county_weight(r.name, city is not None and city.level == "province"),
+            )
+        )
     out.sort(key=lambda c: c.code)
     return out
 
@@ -486,10 +637,18 @@ _TOKEN_SPACE = 10**9
 class SyntheticWorld:
     """Producer ``i`` and its facts as a pure function of (seed, salt, i) and a few settings."""
 
-    def __init__(self, seed: int, counties: Sequence[County], as_of: date = REFERENCE_DATE,
-                 facts_per_producer: float = 20, salt: str = "generate"):
+    def __init__(
+        self,
+        seed: int,
+        counties: Sequence[County],
+        as_of: date = REFERENCE_DATE,
+        facts_per_producer: float = 20,
+        salt: str = "generate",
+    ):
         if not counties:
-            raise ValueError("没有可用的县级行政区划 / no county-level regions to place producers in")
+            raise ValueError(
+                "没有可用的县级行政区划 / no county-level regions to place producers in"
+            )
         self.seed, self.salt, self.as_of = seed, salt, as_of
         self.counties = list(counties)
         self._county_cum = list(itertools.accumulate(c.weight for c in self.counties))
@@ -545,7 +704,9 @@ class SyntheticWorld:
     def rng_for(self, i: int) -> random.Random:
         return random.Random(self._base + i)
 
-    def producer(self, i: int, county: County | None = None, kind: str | None = None) -> ProducerSpec:
+    def producer(
+        self, i: int, county: County | None = None, kind: str | None = None
+    ) -> ProducerSpec:
         rng = self.rng_for(i)
         if county is None:
             county = _pick_cum(rng, self.counties, self._county_cum)
@@ -564,7 +725,9 @@ class SyntheticWorld:
         categories = list(focus.categories)
 
         if kind == "enterprise":
-            suffix = rng.choices(("有限公司", "有限责任公司", "股份有限公司", "集团有限公司"), (70, 20, 6, 4))[0]
+            suffix = rng.choices(
+                ("有限公司", "有限责任公司", "股份有限公司", "集团有限公司"), (70, 20, 6, 4)
+            )[0]
             prefix = county.city if rng.random() < 0.12 else county.name
             name = f"{prefix}{brand(rng)}{rng.choice(focus.biz)}{suffix}"
             legal_rep = person_name(rng, rng.random() < 0.85)
@@ -601,8 +764,17 @@ class SyntheticWorld:
                 name = f"{county.name}{brand(rng)}农资有限公司"
                 uscc = self.uscc(i, "91", county)
             else:
-                shop = rng.choices(("农资经营部", "农资门市部", "农资商店", "种子农药经营部", "化肥农药经销部", "农资超市"),
-                                   (35, 20, 15, 10, 10, 10))[0]
+                shop = rng.choices(
+                    (
+                        "农资经营部",
+                        "农资门市部",
+                        "农资商店",
+                        "种子农药经营部",
+                        "化肥农药经销部",
+                        "农资超市",
+                    ),
+                    (35, 20, 15, 10, 10, 10),
+                )[0]
                 head = town + (brand(rng) if rng.random() < 0.6 else person)
                 name = f"{county.name}{head}{shop}"
                 uscc = self.uscc(i, "92", county)
@@ -612,9 +784,22 @@ class SyntheticWorld:
         else:
             address = f"{county.province}{county.city if county.city != county.province else ''}{county.name}{town}{village}{rng.randint(1, 300)}号"
         return ProducerSpec(
-            index=i, kind=kind, uscc=uscc, id_number=id_number, name=name, county=county,
-            town=town, village=village, address=address, legal_rep=legal_rep, phone=mobile(rng),
-            categories=categories, focus=focus, tier=tier, token=f"{self.token_perm(i):09d}", rng=rng,
+            index=i,
+            kind=kind,
+            uscc=uscc,
+            id_number=id_number,
+            name=name,
+            county=county,
+            town=town,
+            village=village,
+            address=address,
+            legal_rep=legal_rep,
+            phone=mobile(rng),
+            categories=categories,
+            focus=focus,
+            tier=tier,
+            token=f"{self.token_perm(i):09d}",
+            rng=rng,
         )
 
     # -- facts -------------------------------------------------------------------------------
@@ -648,19 +833,31 @@ class SyntheticWorld:
     def _agency(self, spec: ProducerSpec, rng: random.Random) -> str:
         c = spec.county
         return rng.choices(
-            (f"{c.name}农业农村局", f"{c.name}农业综合行政执法大队", f"{c.name}农产品质量安全监管站",
-             f"{c.name}{spec.town}农业综合服务站"), (30, 30, 25, 15))[0]
+            (
+                f"{c.name}农业农村局",
+                f"{c.name}农业综合行政执法大队",
+                f"{c.name}农产品质量安全监管站",
+                f"{c.name}{spec.town}农业综合服务站",
+            ),
+            (30, 30, 25, 15),
+        )[0]
 
     def _lab(self, spec: ProducerSpec, rng: random.Random) -> str:
         c = spec.county
         city_short = c.city.removesuffix("市") if len(c.city) <= 4 else c.province
         return rng.choices(
-            (f"{c.city}农产品质量安全检验检测中心", f"{c.province}农产品质量安全检测中心",
-             f"{c.name}农产品质量安全检测站", f"农业农村部农产品质量安全监督检验测试中心（{city_short}）"),
-            (40, 25, 25, 10))[0]
+            (
+                f"{c.city}农产品质量安全检验检测中心",
+                f"{c.province}农产品质量安全检测中心",
+                f"{c.name}农产品质量安全检测站",
+                f"农业农村部农产品质量安全监督检验测试中心（{city_short}）",
+            ),
+            (40, 25, 25, 10),
+        )[0]
 
-    def facts(self, spec: ProducerSpec, book: NumberBook, check: bool = True,
-              plan: dict | None = None) -> FactBundle:
+    def facts(
+        self, spec: ProducerSpec, book: NumberBook, check: bool = True, plan: dict | None = None
+    ) -> FactBundle:
         """The producer's facts. Must be called once per producer, in index order.
 
         ``plan`` (demo only) fixes the checks instead of drawing them: a dict with
@@ -676,8 +873,12 @@ class SyntheticWorld:
             if rng.random() < _NO_FACTS_SHARE:
                 n = 0
             else:
-                n = round(self.facts_per_producer * _KIND_FACTS[spec.kind] / _MEAN_FACT_WEIGHT
-                          * rng.uniform(0.25, 1.75))
+                n = round(
+                    self.facts_per_producer
+                    * _KIND_FACTS[spec.kind]
+                    / _MEAN_FACT_WEIGHT
+                    * rng.uniform(0.25, 1.75)
+                )
             if dealer:
                 n_insp, n_samp = n, 0
             else:
@@ -713,23 +914,54 @@ class SyntheticWorld:
                 false_cert = len(checks[k]) > 2 and checks[k][2]
             notes = []
             if rec is False:
-                notes.append(rng.choice(("生产记录不完整", "未建立农产品生产记录", "投入品使用记录缺失", "进销货台账不全")
-                                        if not dealer else ("进销货台账不全", "未按规定建立购销台账")))
+                notes.append(
+                    rng.choice(
+                        (
+                            "生产记录不完整",
+                            "未建立农产品生产记录",
+                            "投入品使用记录缺失",
+                            "进销货台账不全",
+                        )
+                        if not dealer
+                        else ("进销货台账不全", "未按规定建立购销台账")
+                    )
+                )
             if cert is False:
-                notes.append("开具虚假承诺达标合格证" if false_cert else
-                             rng.choice(("未按规定开具承诺达标合格证", "合格证信息填写不全", "合格证开具数量与销售批次不符")))
+                notes.append(
+                    "开具虚假承诺达标合格证"
+                    if false_cert
+                    else rng.choice(
+                        (
+                            "未按规定开具承诺达标合格证",
+                            "合格证信息填写不全",
+                            "合格证开具数量与销售批次不符",
+                        )
+                    )
+                )
             if inputs is False:
-                notes.append(rng.choice(("发现过期农药", "未严格执行安全间隔期", "发现标签不规范的投入品")
-                                        if not dealer else ("销售标签不规范的农药", "未按规定设置限制使用农药专柜")))
+                notes.append(
+                    rng.choice(
+                        ("发现过期农药", "未严格执行安全间隔期", "发现标签不规范的投入品")
+                        if not dealer
+                        else ("销售标签不规范的农药", "未按规定设置限制使用农药专柜")
+                    )
+                )
             if notes:
                 notes.append("已责令限期整改")
             elif rng.random() < 0.3:
                 notes.append("检查未发现问题")
-            out.inspections.append({
-                "date": day, "agency": self._agency(spec, rng), "records_ok": rec,
-                "certificate_ok": cert, "inputs_ok": inputs, "false_certificate": bool(false_cert),
-                "notes": "，".join(notes), "recorded_at": self._recorded(rng, day),
-            })
+            out.inspections.append(
+                {
+                    "date": day,
+                    "agency": self._agency(spec, rng),
+                    "records_ok": rec,
+                    "certificate_ok": cert,
+                    "inputs_ok": inputs,
+                    "false_certificate": bool(false_cert),
+                    "notes": "，".join(notes),
+                    "recorded_at": self._recorded(rng, day),
+                }
+            )
             if false_cert and false_cert_day is None:
                 false_cert_day = day
 
@@ -756,12 +988,22 @@ class SyntheticWorld:
                 items = ""
             plan_kind = rng.choices(("routine", "supervision", "special"), (55, 35, 10))[0]
             code = f"{_PLAN_CODES[plan_kind]}{day:%y}{spec.county.code}{spec.token}{k:02d}"
-            out.samplings.append({
-                "sample_code": code, "date": day, "product": product, "category": category,
-                "result": result, "failed_items": items, "lab": self._lab(spec, rng), "plan": plan_kind,
-                "recorded_at": self._recorded(rng, day),
-            })
-            if result != "pass" and (worst is None or (result == "prohibited" and worst[1] != "prohibited")):
+            out.samplings.append(
+                {
+                    "sample_code": code,
+                    "date": day,
+                    "product": product,
+                    "category": category,
+                    "result": result,
+                    "failed_items": items,
+                    "lab": self._lab(spec, rng),
+                    "plan": plan_kind,
+                    "recorded_at": self._recorded(rng, day),
+                }
+            )
+            if result != "pass" and (
+                worst is None or (result == "prohibited" and worst[1] != "prohibited")
+            ):
                 worst = (day, result, product, items, category)
 
         # Compliance certificates (承诺达标合格证), one per batch sold.
@@ -785,14 +1027,20 @@ class SyntheticWorld:
                 qty = Decimal(rng.randint(5, 3000)) / 10
             else:
                 qty = Decimal(rng.randint(20, 50000)) / 10
-            out.certificates.append({
-                "code": f"{spec.county.code}{day:%y%m%d}{spec.token}{k:03d}", "product": product,
-                "quantity": qty, "unit": unit,
-                "origin": f"{spec.county.province}{spec.county.city if spec.county.city != spec.county.province else ''}{spec.county.name}{spec.town}",
-                "issue_date": day,
-                "trace_code": "" if rng.random() < 0.3 else f"{spec.token}{k:03d}{rng.randrange(10**6):06d}",
-                "recorded_at": self._recorded(rng, day),
-            })
+            out.certificates.append(
+                {
+                    "code": f"{spec.county.code}{day:%y%m%d}{spec.token}{k:03d}",
+                    "product": product,
+                    "quantity": qty,
+                    "unit": unit,
+                    "origin": f"{spec.county.province}{spec.county.city if spec.county.city != spec.county.province else ''}{spec.county.name}{spec.town}",
+                    "issue_date": day,
+                    "trace_code": ""
+                    if rng.random() < 0.3
+                    else f"{spec.token}{k:03d}{rng.randrange(10**6):06d}",
+                    "recorded_at": self._recorded(rng, day),
+                }
+            )
 
         # Certifications (三品一标 / 名特优新).
         if plan is None:
@@ -820,10 +1068,14 @@ class SyntheticWorld:
         else:
             severity, criminal = plan.get("case"), plan.get("criminal", False)
         if severity:
-            case_day = self._case(spec, rng, book, check, out, severity, bool(criminal), worst,
-                                  false_cert_day, lo, hi)
-        blacklist = (plan.get("blacklist", False) if plan is not None else
-                     case_day is not None and severity == "serious" and (criminal or rng.random() < 0.5))
+            case_day = self._case(
+                spec, rng, book, check, out, severity, bool(criminal), worst, false_cert_day, lo, hi
+            )
+        blacklist = (
+            plan.get("blacklist", False)
+            if plan is not None
+            else case_day is not None and severity == "serious" and (criminal or rng.random() < 0.5)
+        )
         if blacklist and case_day is not None:
             self._blacklist(spec, rng, book, check, out, case_day, worst)
         return out
@@ -841,29 +1093,50 @@ class SyntheticWorld:
             # Spread a little wider than other facts so a few have already expired.
             valid_from = self.as_of - timedelta(days=rng.randrange(self.span_days + 300))
         else:
-            valid_from = self.as_of - timedelta(days=rng.randint(plan.get("certify_lo", 30), plan.get("certify_hi", 600)))
+            valid_from = self.as_of - timedelta(
+                days=rng.randint(plan.get("certify_lo", 30), plan.get("certify_hi", 600))
+            )
         valid_to = valid_from + relativedelta(years=3) - timedelta(days=1)
         product, category = self._product(rng, spec)
         product = {"猪肝": "猪肉", "鸡肝": "鸡肉"}.get(product, product)
         prov = spec.county.province_code
         if kind == "green":
-            cat2 = {"vegetables": "01", "fruit": "02", "grain": "03", "tea": "04", "livestock": "05",
-                    "poultry": "05", "eggs": "06", "aquatic": "07", "edible_fungi": "08"}.get(category, "09")
+            cat2 = {
+                "vegetables": "01",
+                "fruit": "02",
+                "grain": "03",
+                "tea": "04",
+                "livestock": "05",
+                "poultry": "05",
+                "eggs": "06",
+                "aquatic": "07",
+                "edible_fungi": "08",
+            }.get(category, "09")
             key = f"LB{valid_from:%y%m}{prov}"
             number = book.next(key, lambda n: f"LB-{cat2}-{valid_from:%y%m}{prov}{n:04d}A", check)
         elif kind == "organic":
             body = rng.randint(1, 160)
-            number = book.next(f"OP{valid_from:%y}", lambda n: f"{body:03d}OP{valid_from:%y}{n:06d}", check)
+            number = book.next(
+                f"OP{valid_from:%y}", lambda n: f"{body:03d}OP{valid_from:%y}{n:06d}", check
+            )
         elif kind == "gi":
             number = book.next("AGI", lambda n: f"AGI{n:05d}", check)
             product = spec.county.short + product
         else:
-            number = book.next(f"MTYX{valid_from:%Y}", lambda n: f"CAQS-MTYX-{valid_from:%Y}{n:04d}", check)
+            number = book.next(
+                f"MTYX{valid_from:%Y}", lambda n: f"CAQS-MTYX-{valid_from:%Y}{n:04d}", check
+            )
             product = spec.county.short + product
-        out.certifications.append({
-            "number": number, "type": kind, "product": product, "valid_from": valid_from,
-            "valid_to": valid_to, "recorded_at": self._recorded(rng, valid_from),
-        })
+        out.certifications.append(
+            {
+                "number": number,
+                "type": kind,
+                "product": product,
+                "valid_from": valid_from,
+                "valid_to": valid_to,
+                "recorded_at": self._recorded(rng, valid_from),
+            }
+        )
 
     def _case(self, spec, rng, book, check, out, severity, criminal, worst, false_cert_day, lo, hi):
         if worst is not None:
@@ -874,13 +1147,18 @@ class SyntheticWorld:
             first = self._day(rng, lo, hi)
         day = self._after(rng, first, 20, 90)
         agency = f"{spec.county.name}农业农村局"
-        number = book.next(f"{spec.county.short}农罚{day.year}",
-                           lambda n: f"{spec.county.short}农罚〔{day.year}〕{n}号", check)
+        number = book.next(
+            f"{spec.county.short}农罚{day.year}",
+            lambda n: f"{spec.county.short}农罚〔{day.year}〕{n}号",
+            check,
+        )
         fine = None
         if worst is not None and worst[1] == "prohibited":
             vet = worst[4] in VET_CATEGORIES
-            facts = (f"经{'监督抽查' if rng.random() < 0.6 else '例行监测'}，当事人销售的{worst[2]}中检出"
-                     f"{'禁用药品及其他化合物' if vet else '禁用农药'}{worst[3]}。")
+            facts = (
+                f"经{'监督抽查' if rng.random() < 0.6 else '例行监测'}，当事人销售的{worst[2]}中检出"
+                f"{'禁用药品及其他化合物' if vet else '禁用农药'}{worst[3]}。"
+            )
             basis = f"{LAW}第七十条"
             fine = Decimal(rng.randrange(100, 1500) * 100)
             penalty = f"没收违法所得{rng.randrange(5, 200) * 100}元，并处罚款{fine}元"
@@ -913,26 +1191,45 @@ class SyntheticWorld:
             penalty = f"没收违法所得，并处罚款{fine}元"
         if criminal:
             penalty += "；涉嫌犯罪，依法移送公安机关"
-        out.cases.append({
-            "case_number": number, "decision_date": day, "agency": agency, "severity": severity,
-            "criminal_transfer": criminal, "legal_basis": basis, "facts": facts, "penalty": penalty,
-            "fine_amount": fine, "recorded_at": self._recorded(rng, day),
-        })
+        out.cases.append(
+            {
+                "case_number": number,
+                "decision_date": day,
+                "agency": agency,
+                "severity": severity,
+                "criminal_transfer": criminal,
+                "legal_basis": basis,
+                "facts": facts,
+                "penalty": penalty,
+                "fine_amount": fine,
+                "recorded_at": self._recorded(rng, day),
+            }
+        )
         return day
 
     def _blacklist(self, spec, rng, book, check, out, case_day, worst):
         start = self._after(rng, case_day, 15, 60)
-        number = book.next(f"{spec.county.short}农黑{start.year}",
-                           lambda n: f"{spec.county.short}农黑〔{start.year}〕{n}号", check)
+        number = book.next(
+            f"{spec.county.short}农黑{start.year}",
+            lambda n: f"{spec.county.short}农黑〔{start.year}〕{n}号",
+            check,
+        )
         what = f"{worst[2]}检出{worst[3]}" if worst is not None else "严重违法行为"
-        basis = (f"{LAW}、《山西省农产品质量安全“黑名单”管理暂行办法》" if spec.county.province_code == "14"
-                 else f"{LAW}及{spec.county.province}农产品质量安全信用管理有关规定")
-        out.blacklist.append({
-            "decision_number": number, "start_date": start,
-            "end_date": start + relativedelta(years=3) - timedelta(days=1),
-            "reason": f"生产经营的农产品{what}，受到严重行政处罚，列入农产品质量安全黑名单。",
-            "legal_basis": basis, "recorded_at": self._recorded(rng, start),
-        })
+        basis = (
+            f"{LAW}、《山西省农产品质量安全“黑名单”管理暂行办法》"
+            if spec.county.province_code == "14"
+            else f"{LAW}及{spec.county.province}农产品质量安全信用管理有关规定"
+        )
+        out.blacklist.append(
+            {
+                "decision_number": number,
+                "start_date": start,
+                "end_date": start + relativedelta(years=3) - timedelta(days=1),
+                "reason": f"生产经营的农产品{what}，受到严重行政处罚，列入农产品质量安全黑名单。",
+                "legal_basis": basis,
+                "recorded_at": self._recorded(rng, start),
+            }
+        )
 
 
 # ============================================================================================
@@ -962,8 +1259,12 @@ def _fact_models():
     from credit import models as m
 
     return {
-        "inspections": m.Inspection, "samplings": m.Sampling, "certificates": m.Certificate,
-        "certifications": m.Certification, "cases": m.EnforcementCase, "blacklist": m.BlacklistEntry,
+        "inspections": m.Inspection,
+        "samplings": m.Sampling,
+        "certificates": m.Certificate,
+        "certifications": m.Certification,
+        "cases": m.EnforcementCase,
+        "blacklist": m.BlacklistEntry,
     }
 
 
@@ -1021,7 +1322,9 @@ def _existing_keys(model, field_name: str, values: list[str]) -> set[str]:
     out: set[str] = set()
     for start in range(0, len(values), 900):
         chunk = values[start : start + 900]
-        out.update(model.objects.filter(**{f"{field_name}__in": chunk}).values_list(field_name, flat=True))
+        out.update(
+            model.objects.filter(**{f"{field_name}__in": chunk}).values_list(field_name, flat=True)
+        )
     return out
 
 
@@ -1029,8 +1332,12 @@ def _taken_numbers() -> set[str]:
     from credit.models import BlacklistEntry, Certification, EnforcementCase
 
     taken: set[str] = set()
-    taken.update(EnforcementCase.objects.values_list("case_number", flat=True).iterator(chunk_size=20000))
-    taken.update(BlacklistEntry.objects.values_list("decision_number", flat=True).iterator(chunk_size=20000))
+    taken.update(
+        EnforcementCase.objects.values_list("case_number", flat=True).iterator(chunk_size=20000)
+    )
+    taken.update(
+        BlacklistEntry.objects.values_list("decision_number", flat=True).iterator(chunk_size=20000)
+    )
     taken.update(Certification.objects.values_list("number", flat=True).iterator(chunk_size=20000))
     return taken
 
@@ -1039,9 +1346,15 @@ def _producer_row(spec: ProducerSpec):
     from credit.models import Producer
 
     return Producer(
-        uscc=spec.uscc, id_number=spec.id_number, name=spec.name, kind=spec.kind,
-        region_id=spec.county.code, address=spec.address, legal_rep=spec.legal_rep,
-        phone=spec.phone, categories=spec.categories,
+        uscc=spec.uscc,
+        id_number=spec.id_number,
+        name=spec.name,
+        kind=spec.kind,
+        region_id=spec.county.code,
+        address=spec.address,
+        legal_rep=spec.legal_rep,
+        phone=spec.phone,
+        categories=spec.categories,
     )
 
 
@@ -1077,9 +1390,16 @@ class _Writer:
         reset_queries()  # DEBUG=True would otherwise keep every INSERT's SQL
 
 
-def _write_batch(world: SyntheticWorld, specs: list[ProducerSpec], book: NumberBook | None,
-                 stats: GenerateStats, source: str, batch_size: int, plans: dict | None = None,
-                 keep_ids: bool = False) -> None:
+def _write_batch(
+    world: SyntheticWorld,
+    specs: list[ProducerSpec],
+    book: NumberBook | None,
+    stats: GenerateStats,
+    source: str,
+    batch_size: int,
+    plans: dict | None = None,
+    keep_ids: bool = False,
+) -> None:
     from django.db import transaction
 
     from credit.models import Producer
@@ -1091,12 +1411,21 @@ def _write_batch(world: SyntheticWorld, specs: list[ProducerSpec], book: NumberB
     new = [s for s in specs if not (s.uscc in have_uscc or s.id_number in have_id)]
     stats.producers_skipped += len(specs) - len(new)
     with transaction.atomic():
-        created = Producer.objects.bulk_create([_producer_row(s) for s in new], batch_size=batch_size)
+        created = Producer.objects.bulk_create(
+            [_producer_row(s) for s in new], batch_size=batch_size
+        )
         pk = {s.index: obj.pk for s, obj in zip(new, created, strict=True)}
         if any(v is None for v in pk.values()):  # a backend that cannot return pks
-            found = dict(Producer.objects.filter(uscc__in=[s.uscc for s in new if s.uscc]).values_list("uscc", "pk"))
-            found.update(Producer.objects.filter(id_number__in=[s.id_number for s in new if s.id_number])
-                         .values_list("id_number", "pk"))
+            found = dict(
+                Producer.objects.filter(uscc__in=[s.uscc for s in new if s.uscc]).values_list(
+                    "uscc", "pk"
+                )
+            )
+            found.update(
+                Producer.objects.filter(
+                    id_number__in=[s.id_number for s in new if s.id_number]
+                ).values_list("id_number", "pk")
+            )
             pk = {s.index: found[s.uscc or s.id_number] for s in new}
         stats.producers_created += len(new)
         if keep_ids:
@@ -1111,10 +1440,18 @@ def _write_batch(world: SyntheticWorld, specs: list[ProducerSpec], book: NumberB
             writer.flush()
 
 
-def generate(*, producers: int, seed: int, as_of: date = REFERENCE_DATE,
-             regions: Sequence[str] = (), facts_per_producer: float = 20, batch: int = 5000,
-             with_facts: bool = True, progress: Callable[[int], None] | None = None,
-             counties: Sequence[County] | None = None) -> GenerateStats:
+def generate(
+    *,
+    producers: int,
+    seed: int,
+    as_of: date = REFERENCE_DATE,
+    regions: Sequence[str] = (),
+    facts_per_producer: float = 20,
+    batch: int = 5000,
+    with_facts: bool = True,
+    progress: Callable[[int], None] | None = None,
+    counties: Sequence[County] | None = None,
+) -> GenerateStats:
     """Create ``producers`` synthetic producers (and their facts) deterministically.
 
     Producers whose USCC or ID number already exists are skipped together with their facts,
@@ -1150,12 +1487,20 @@ def _audit_run(what: str, seed: int, stats: GenerateStats, as_of: date) -> None:
         return
     from credit.services.audit import Event, record
 
-    record(Event(
-        "synthetic.generated", "dataset", f"{what}:{seed}", actor="system",
-        reason=f"{what} seed={seed} as_of={as_of.isoformat()}",
-        data={"producers": stats.producers_created, "skipped": stats.producers_skipped,
-              "facts": dict(stats.facts)},
-    ))
+    record(
+        Event(
+            "synthetic.generated",
+            "dataset",
+            f"{what}:{seed}",
+            actor="system",
+            reason=f"{what} seed={seed} as_of={as_of.isoformat()}",
+            data={
+                "producers": stats.producers_created,
+                "skipped": stats.producers_skipped,
+                "facts": dict(stats.facts),
+            },
+        )
+    )
 
 
 # ============================================================================================
@@ -1173,12 +1518,32 @@ DEMO_REGIONS = ("220100", "140700", "361100", "520000")
 
 # Outcome profiles and how many of every 25 demo producers get each.
 DEMO_PROFILES = (
-    ("A", 8), ("A_certified", 3), ("B", 4), ("B_recent_fail", 1), ("C", 2), ("C_case", 1),
-    ("D_score", 1), ("D_prohibited", 1), ("D_blacklist", 1), ("U_new", 2), ("U_old", 1),
+    ("A", 8),
+    ("A_certified", 3),
+    ("B", 4),
+    ("B_recent_fail", 1),
+    ("C", 2),
+    ("C_case", 1),
+    ("D_score", 1),
+    ("D_prohibited", 1),
+    ("D_blacklist", 1),
+    ("U_new", 2),
+    ("U_old", 1),
 )
 # Profiles that must appear at least once whatever the count (in this order of priority).
-_DEMO_ESSENTIAL = ("A_certified", "B", "C", "D_prohibited", "D_blacklist", "U_new", "B_recent_fail",
-                   "D_score", "C_case", "A", "U_old")
+_DEMO_ESSENTIAL = (
+    "A_certified",
+    "B",
+    "C",
+    "D_prohibited",
+    "D_blacklist",
+    "U_new",
+    "B_recent_fail",
+    "D_score",
+    "C_case",
+    "A",
+    "U_old",
+)
 
 
 def _demo_plan(profile: str, rng: random.Random) -> dict:
@@ -1187,40 +1552,85 @@ def _demo_plan(profile: str, rng: random.Random) -> dict:
     recent = {"lo": 5, "hi": 640}  # inside the 24-month window
     if profile in ("A", "A_certified"):
         n = rng.randint(3, 6)
-        plan = {"inspections": [ok] * n, "samplings": ["pass"] * rng.randint(2, 4),
-                "certificates": rng.randint(4, 14), **recent}
+        plan = {
+            "inspections": [ok] * n,
+            "samplings": ["pass"] * rng.randint(2, 4),
+            "certificates": rng.randint(4, 14),
+            **recent,
+        }
         if profile == "A_certified":
             plan["certify"] = 2 if rng.random() < 0.3 else 1
         return plan
     if profile == "B":  # records 3/4, certificate 3/4, sampling 100 → 85
-        return {"inspections": [ok, ok, (False, True), (True, False)], "samplings": ["pass"] * 3,
-                "certificates": rng.randint(3, 10), "certify": 1 if rng.random() < 0.3 else 0, **recent}
+        return {
+            "inspections": [ok, ok, (False, True), (True, False)],
+            "samplings": ["pass"] * 3,
+            "certificates": rng.randint(3, 10),
+            "certify": 1 if rng.random() < 0.3 else 0,
+            **recent,
+        }
     if profile == "B_recent_fail":  # records 100, certificate 100, sampling 3/4 → 90 − 10 case → 80
-        return {"inspections": [ok] * 3, "samplings": ["pass", "pass", "pass", "over_limit"],
-                "certificates": rng.randint(3, 10), "case": "general", "lo": 0, "hi": 120}
+        return {
+            "inspections": [ok] * 3,
+            "samplings": ["pass", "pass", "pass", "over_limit"],
+            "certificates": rng.randint(3, 10),
+            "case": "general",
+            "lo": 0,
+            "hi": 120,
+        }
     if profile == "C":  # records 3/4, certificate 2/4, sampling 3/4 → 67.5
-        return {"inspections": [ok, (True, False), (False, True), (True, False)],
-                "samplings": ["pass", "pass", "pass", "over_limit"], "certificates": rng.randint(2, 8),
-                **recent}
+        return {
+            "inspections": [ok, (True, False), (False, True), (True, False)],
+            "samplings": ["pass", "pass", "pass", "over_limit"],
+            "certificates": rng.randint(2, 8),
+            **recent,
+        }
     if profile == "C_case":  # 100 / 75 / 75 → 82.5 − 10 → 72.5
-        return {"inspections": [ok, ok, ok, (True, False)], "samplings": ["pass", "pass", "pass", "over_limit"],
-                "certificates": rng.randint(2, 6), "case": "general", "lo": 0, "hi": 200}
+        return {
+            "inspections": [ok, ok, ok, (True, False)],
+            "samplings": ["pass", "pass", "pass", "over_limit"],
+            "certificates": rng.randint(2, 6),
+            "case": "general",
+            "lo": 0,
+            "hi": 200,
+        }
     if profile == "D_score":  # 25 / 25 / 50 → 35, plus a false certificate finding
-        return {"inspections": [ok, (False, False), (False, False, True), (False, False)],
-                "samplings": ["pass", "over_limit", "pass", "over_limit"], "certificates": rng.randint(1, 5),
-                **recent}
+        return {
+            "inspections": [ok, (False, False), (False, False, True), (False, False)],
+            "samplings": ["pass", "over_limit", "pass", "over_limit"],
+            "certificates": rng.randint(1, 5),
+            **recent,
+        }
     if profile == "D_prohibited":  # hard rule: prohibited substance in the window
-        return {"inspections": [ok, ok, (False, True)], "samplings": ["pass", "prohibited"],
-                "certificates": rng.randint(2, 6), "case": "serious",
-                "criminal": rng.random() < 0.3, "lo": 20, "hi": 150}
+        return {
+            "inspections": [ok, ok, (False, True)],
+            "samplings": ["pass", "prohibited"],
+            "certificates": rng.randint(2, 6),
+            "case": "serious",
+            "criminal": rng.random() < 0.3,
+            "lo": 20,
+            "hi": 150,
+        }
     if profile == "D_blacklist":  # hard rule: on the blacklist
-        return {"inspections": [ok, (False, False)], "samplings": ["pass", "prohibited"],
-                "certificates": rng.randint(1, 4), "case": "serious", "blacklist": True,
-                "lo": 120, "hi": 400}
+        return {
+            "inspections": [ok, (False, False)],
+            "samplings": ["pass", "prohibited"],
+            "certificates": rng.randint(1, 4),
+            "case": "serious",
+            "blacklist": True,
+            "lo": 120,
+            "hi": 400,
+        }
     if profile == "U_new":  # registered, nothing checked yet
         return {"certificates": rng.randint(0, 3), "lo": 0, "hi": 60}
     if profile == "U_old":  # only facts older than the 24-month window
-        return {"inspections": [ok, ok], "samplings": ["pass"], "certificates": 2, "lo": 760, "hi": 880}
+        return {
+            "inspections": [ok, ok],
+            "samplings": ["pass"],
+            "certificates": 2,
+            "lo": 760,
+            "hi": 880,
+        }
     raise ValueError(profile)
 
 
@@ -1234,8 +1644,16 @@ def _demo_counties(all_counties: Sequence[County]) -> list[County]:
             present = [c for c in all_counties if c.code.startswith(prefix)][:4]
         for k, c in enumerate(present):
             # The first county of each area (农安、太谷、广丰、湄潭) carries the most producers.
-            chosen.append(County(c.code, c.name, c.short, c.city, c.province,
-                                 share * (3 if k == 0 else 1) / (len(present) + 2)))
+            chosen.append(
+                County(
+                    c.code,
+                    c.name,
+                    c.short,
+                    c.city,
+                    c.province,
+                    share * (3 if k == 0 else 1) / (len(present) + 2),
+                )
+            )
     return chosen
 
 

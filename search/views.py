@@ -22,6 +22,7 @@ from django.views.decorators.http import require_safe
 
 from credit.models import CertificationType
 from credit.public.views import region_options
+from credit.publicforms.guard import SEARCH, too_many_requests
 from search import lists, public_search
 from search.paging import engine_page, page_number
 
@@ -33,9 +34,21 @@ CSV_LIMIT = 10_000  # rows; the list in force is far smaller, this only bounds a
 # --- /search/ ----------------------------------------------------------------------------
 
 
+def _spent(request, q: str) -> bool:
+    """Queries that reach the engine are rate-limited per IP, as the JSON API is."""
+    if not q:
+        return False
+    if SEARCH.blocked(request):
+        return True
+    SEARCH.charge(request)
+    return False
+
+
 @require_safe
 def search(request):
     params = public_search.Params.from_get(request.GET)
+    if _spent(request, params.q):
+        return too_many_requests(request, SEARCH)
     outcome = public_search.run(params)
     ctx = public_search.context(outcome)
     ctx.update(
@@ -137,6 +150,8 @@ def _resolve_page(query: lists.ListQuery, fetch) -> lists.ListPage:
 
 def render_blacklist(request, page=None):
     query = list_query(request.GET, with_year=True)
+    if _spent(request, query.q):
+        return too_many_requests(request, SEARCH)
     result = _resolve_page(query, lists.blacklist_page)
     ctx = _list_context(request, query, result, page)
     export = request.GET.copy()
@@ -148,6 +163,8 @@ def render_blacklist(request, page=None):
 
 def render_certified(request, page=None):
     query = list_query(request.GET, with_cert=True)
+    if _spent(request, query.q):
+        return too_many_requests(request, SEARCH)
     result = _resolve_page(query, lists.certified_page)
     labels = dict(CertificationType.choices)
     for row in result.rows:  # the stored label is in the indexing language: relabel

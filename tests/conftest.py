@@ -56,10 +56,29 @@ def celery_worker(django_db_setup, django_db_blocker):
     }
     log = open(ROOT / "var" / f"celery-worker-{queue}.log", "w")  # noqa: SIM115
     proc = subprocess.Popen(
-        [sys.executable, "-m", "celery", "-A", "nongan", "worker", "-Q", queue,
-         "--concurrency", "2", "--pool", "prefork", "--loglevel", "INFO", "--without-gossip",
-         "--without-mingle", "--without-heartbeat"],
-        cwd=ROOT, env=env, stdout=log, stderr=subprocess.STDOUT,
+        [
+            sys.executable,
+            "-m",
+            "celery",
+            "-A",
+            "nongan",
+            "worker",
+            "-Q",
+            queue,
+            "--concurrency",
+            "2",
+            "--pool",
+            "prefork",
+            "--loglevel",
+            "INFO",
+            "--without-gossip",
+            "--without-mingle",
+            "--without-heartbeat",
+        ],
+        cwd=ROOT,
+        env=env,
+        stdout=log,
+        stderr=subprocess.STDOUT,
     )
     old = (app.conf.task_always_eager, app.conf.task_default_queue)
     app.conf.task_always_eager, app.conf.task_default_queue = False, queue
@@ -67,7 +86,10 @@ def celery_worker(django_db_setup, django_db_blocker):
         deadline = time.monotonic() + 60
         while True:
             try:
-                if app.send_task("nongan.ping", args=["ready"], queue=queue).get(timeout=5) == "ready":
+                if (
+                    app.send_task("nongan.ping", args=["ready"], queue=queue).get(timeout=5)
+                    == "ready"
+                ):
                     break
             except Exception:  # noqa: BLE001 - worker still starting
                 pass

@@ -69,7 +69,9 @@ class IssueClaimForm(forms.Form):
         max_length=300,
         required=False,
         widget=forms.Textarea(attrs={"rows": 3}),
-        help_text=gettext_lazy("记入信用档案的记录，如“农安农罚〔2026〕12号 行政处罚”。印在告知书上。"),
+        help_text=gettext_lazy(
+            "记入信用档案的记录，如“农安农罚〔2026〕12号 行政处罚”。印在告知书上。"
+        ),
     )
     valid_days = forms.IntegerField(
         label=gettext_lazy("认领码有效天数"), min_value=30, max_value=730, initial=365
@@ -178,9 +180,7 @@ class IssueClaimView(WagtailAdminTemplateMixin, FormView):
         )
         pdf = notice_letter_pdf(claim, code)
         response = HttpResponse(pdf, content_type="application/pdf")
-        response["Content-Disposition"] = (
-            f'attachment; filename="notice-letter-{claim.pk}.pdf"'
-        )
+        response["Content-Disposition"] = f'attachment; filename="notice-letter-{claim.pk}.pdf"'
         response["Cache-Control"] = "no-store"
         return response
 
@@ -222,8 +222,9 @@ class ClaimIndexView(ProducerLinkIndexView):
         buttons = list(super().header_buttons)
         if self.permission_policy.user_has_model_permission(self.request.user, "add"):
             buttons.append(
-                HeaderButton(_("签发认领码和告知书"), url=reverse("credit_claim:issue"),
-                             icon_name="key")
+                HeaderButton(
+                    _("签发认领码和告知书"), url=reverse("credit_claim:issue"), icon_name="key"
+                )
             )
         return buttons
 
@@ -244,7 +245,13 @@ class ClaimCodeViewSet(ProducerRecordViewSet):
         "used_at",
     ]
     inspect_view_fields = [
-        "producer", "subject", "issued_at", "issued_by", "expires_on", "used", "used_at",
+        "producer",
+        "subject",
+        "issued_at",
+        "issued_by",
+        "expires_on",
+        "used",
+        "used_at",
         "revoked_at",
     ]
 
@@ -254,7 +261,8 @@ class ClaimCodeViewSet(ProducerRecordViewSet):
             path(
                 "issue/",
                 IssueClaimView.as_view(
-                    permission_policy=self.permission_policy, index_url_name=kwargs["index_url_name"]
+                    permission_policy=self.permission_policy,
+                    index_url_name=kwargs["index_url_name"],
                 ),
                 name="issue",
             ),
@@ -276,7 +284,9 @@ class ModerationForm(forms.Form):
         label=gettext_lazy("审核意见"),
         required=False,
         widget=forms.Textarea(attrs={"rows": 3}),
-        help_text=gettext_lazy("不予通过时必填，将告知主体（如含个人信息、与等级无关、言辞不当）。"),
+        help_text=gettext_lazy(
+            "不予通过时必填，将告知主体（如含个人信息、与等级无关、言辞不当）。"
+        ),
     )
 
 
@@ -308,7 +318,9 @@ class ModerateReplyView(ObjectActionView):
 
         try:
             moderate_reply(
-                self.object, form.cleaned_data["decision"], self.request.user,
+                self.object,
+                form.cleaned_data["decision"],
+                self.request.user,
                 form.cleaned_data["note"],
             )
         except ValidationError as exc:
@@ -351,7 +363,13 @@ class ProducerReplyViewSet(ProducerRecordViewSet):
     ]
     list_filter = ["status"]
     inspect_view_fields = [
-        "producer", "grade", "text", "status", "submitted_at", "moderated_at", "moderated_by",
+        "producer",
+        "grade",
+        "text",
+        "status",
+        "submitted_at",
+        "moderated_at",
+        "moderated_by",
         "moderation_note",
     ]
 
@@ -379,8 +397,12 @@ def attachment_download(request, pk: int):
     except FileNotFoundError as exc:
         raise Http404 from exc
     mime = KINDS.get({"jpg": "jpeg"}.get(att.kind, att.kind), ("", "application/octet-stream"))[1]
-    response = FileResponse(handle, content_type=mime, as_attachment=True,
-                            filename=f"{pk}.{KINDS.get(att.kind, (att.kind,))[0]}")
+    response = FileResponse(
+        handle,
+        content_type=mime,
+        as_attachment=True,
+        filename=f"{pk}.{KINDS.get(att.kind, (att.kind,))[0]}",
+    )
     response["X-Content-Type-Options"] = "nosniff"
     return response
 
@@ -413,7 +435,13 @@ class AttachmentViewSet(ProducerRecordViewSet):
         "uploaded_at",
     ]
     inspect_view_fields = [
-        "producer", "objection", "repair", "original_name", "kind", "size", "sha256",
+        "producer",
+        "objection",
+        "repair",
+        "original_name",
+        "kind",
+        "size",
+        "sha256",
         "uploaded_at",
     ]
 

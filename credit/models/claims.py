@@ -94,7 +94,11 @@ class ProducerReply(models.Model):
     )
     moderation_note = models.TextField(_("审核意见"), blank=True)
     claim = models.ForeignKey(
-        ClaimCode, null=True, blank=True, on_delete=models.SET_NULL, related_name="+",
+        ClaimCode,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
         verbose_name=_("认领码"),
     )
 
@@ -117,7 +121,9 @@ class RepairChecklist(models.Model):
         verbose_name=_("信用修复申请"),
     )
     producer = models.ForeignKey(
-        "credit.Producer", on_delete=models.PROTECT, related_name="+",
+        "credit.Producer",
+        on_delete=models.PROTECT,
+        related_name="+",
         verbose_name=_("生产经营主体"),
     )
     fine_paid = models.BooleanField(_("罚没款已缴纳"), null=True, blank=True)
@@ -127,7 +133,11 @@ class RepairChecklist(models.Model):
     signer = models.CharField(_("承诺人"), max_length=100)
     signed_at = models.DateTimeField(_("签署时间"), auto_now_add=True)
     claim = models.ForeignKey(
-        ClaimCode, null=True, blank=True, on_delete=models.SET_NULL, related_name="+",
+        ClaimCode,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
         verbose_name=_("认领码"),
     )
 
@@ -143,16 +153,26 @@ class ReviewAttachment(models.Model):
     """A document a producer uploaded with an objection or a repair application."""
 
     producer = models.ForeignKey(
-        "credit.Producer", on_delete=models.PROTECT, related_name="+",
+        "credit.Producer",
+        on_delete=models.PROTECT,
+        related_name="+",
         verbose_name=_("生产经营主体"),
     )
     objection = models.ForeignKey(
-        "credit.Objection", null=True, blank=True, on_delete=models.CASCADE,
-        related_name="attachments", verbose_name=_("异议"),
+        "credit.Objection",
+        null=True,
+        blank=True,
+        on_delete=models.CASCADE,
+        related_name="attachments",
+        verbose_name=_("异议"),
     )
     repair = models.ForeignKey(
-        "credit.RepairApplication", null=True, blank=True, on_delete=models.CASCADE,
-        related_name="attachments", verbose_name=_("信用修复申请"),
+        "credit.RepairApplication",
+        null=True,
+        blank=True,
+        on_delete=models.CASCADE,
+        related_name="attachments",
+        verbose_name=_("信用修复申请"),
     )
     file = models.FileField(_("文件"), upload_to="credit-reviews/", storage=get_private_storage)
     original_name = models.CharField(_("原文件名"), max_length=100)

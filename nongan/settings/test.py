@@ -24,3 +24,7 @@ REST_FRAMEWORK = {
 
 # The anonymous page cache outlives a test's data; tests/portal/test_cache.py turns it on.
 PORTAL_PAGE_CACHE = False
+
+# The public search pages' per-IP budget would run out across a test session (one client
+# IP, one local cache); tests of the limit itself set their own.
+PUBLIC_RATE_LIMITS = {"search": (100_000, 60)}

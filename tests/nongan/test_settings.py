@@ -25,15 +25,21 @@ print(json.dumps({
     "tz": settings.TIME_ZONE,
 }))
 """
-SCALE_OUT = ("DATABASE_URL", "CELERY_BROKER_URL", "REDIS_URL", "ELASTICSEARCH_URL",
-             "CELERY_RESULT_BACKEND")
+SCALE_OUT = (
+    "DATABASE_URL",
+    "CELERY_BROKER_URL",
+    "REDIS_URL",
+    "ELASTICSEARCH_URL",
+    "CELERY_RESULT_BACKEND",
+)
 
 
 def probe(settings_module="nongan.settings.dev", **env_vars):
     env = {k: v for k, v in os.environ.items() if k not in SCALE_OUT}
     env.update({"DJANGO_SETTINGS_MODULE": settings_module, **env_vars})
-    out = subprocess.run([sys.executable, "-c", PROBE], cwd=ROOT, env=env, capture_output=True,
-                         text=True, check=True)
+    out = subprocess.run(
+        [sys.executable, "-c", PROBE], cwd=ROOT, env=env, capture_output=True, text=True, check=True
+    )
     return json.loads(out.stdout.strip().splitlines()[-1])
 
 
@@ -63,12 +69,19 @@ def test_scale_out_services_from_environment():
 
 def test_production_settings_pass_check_deploy_without_warnings():
     env = {k: v for k, v in os.environ.items() if k not in SCALE_OUT}
-    env.update({
-        "DJANGO_SETTINGS_MODULE": "nongan.settings.production",
-        "SECRET_KEY": "p8#Qz1x!Lr7@Vn4$Wm2^Kc9&Hs6*Jd3(Tf5)Yg0-Bq8=Nw1+Ea7Zu4",
-        "ALLOWED_HOSTS": "credit.example.gov.cn",
-    })
-    out = subprocess.run([sys.executable, "manage.py", "check", "--deploy", "--fail-level",
-                          "WARNING"], cwd=ROOT, env=env, capture_output=True, text=True)
+    env.update(
+        {
+            "DJANGO_SETTINGS_MODULE": "nongan.settings.production",
+            "SECRET_KEY": "p8#Qz1x!Lr7@Vn4$Wm2^Kc9&Hs6*Jd3(Tf5)Yg0-Bq8=Nw1+Ea7Zu4",
+            "ALLOWED_HOSTS": "credit.example.gov.cn",
+        }
+    )
+    out = subprocess.run(
+        [sys.executable, "manage.py", "check", "--deploy", "--fail-level", "WARNING"],
+        cwd=ROOT,
+        env=env,
+        capture_output=True,
+        text=True,
+    )
     assert out.returncode == 0, out.stdout + out.stderr
     assert "no issues" in out.stdout

@@ -345,3 +345,17 @@ def test_english_interface(client, data):
     assert "Certified products" in html and "Search" in html
     html = text_of(client.get("/blacklist/", HTTP_ACCEPT_LANGUAGE="en"))
     assert "Decision number" in html
+
+
+def test_engine_queries_from_the_pages_are_rate_limited_per_ip(client, data, settings):
+    from django.core.cache import cache
+
+    settings.PUBLIC_RATE_LIMITS = {"search": (2, 60)}
+    cache.clear()
+    assert client.get("/search/", {"q": "绿源"}).status_code == 200
+    assert client.get("/blacklist/", {"q": "绿源"}).status_code == 200
+    blocked = client.get("/search/", {"q": "绿源"})
+    assert blocked.status_code == 429 and int(blocked["Retry-After"]) >= 1
+    # Browsing without a query never reaches the engine and is not counted.
+    assert client.get("/blacklist/").status_code == 200
+    cache.clear()

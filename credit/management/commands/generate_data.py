@@ -18,17 +18,32 @@ class Command(BaseCommand):
     def add_arguments(self, parser):
         parser.add_argument("--producers", type=int, required=True, help="number of producers")
         parser.add_argument("--seed", type=int, default=2026)
-        parser.add_argument("--region", nargs="+", default=[], metavar="CODE",
-                            help="GB/T 2260 codes (province, city or county): only these areas")
-        parser.add_argument("--facts-per-producer", type=float, default=20,
-                            help="average facts per producer (default 20)")
+        parser.add_argument(
+            "--region",
+            nargs="+",
+            default=[],
+            metavar="CODE",
+            help="GB/T 2260 codes (province, city or county): only these areas",
+        )
+        parser.add_argument(
+            "--facts-per-producer",
+            type=float,
+            default=20,
+            help="average facts per producer (default 20)",
+        )
         parser.add_argument("--batch", type=int, default=5000, help="producers per transaction")
         parser.add_argument("--no-facts", action="store_true", help="producers only")
-        parser.add_argument("--as-of", type=date.fromisoformat, default=synthetic.REFERENCE_DATE,
-                            help=f"reference date, facts fall in the 30 months before it "
-                                 f"(default {synthetic.REFERENCE_DATE.isoformat()}, fixed so reruns match)")
+        parser.add_argument(
+            "--as-of",
+            type=date.fromisoformat,
+            default=synthetic.REFERENCE_DATE,
+            help=f"reference date, facts fall in the 30 months before it "
+            f"(default {synthetic.REFERENCE_DATE.isoformat()}, fixed so reruns match)",
+        )
 
-    def handle(self, *args, producers, seed, region, facts_per_producer, batch, no_facts, as_of, **opts):
+    def handle(
+        self, *args, producers, seed, region, facts_per_producer, batch, no_facts, as_of, **opts
+    ):
         if producers < 0:
             raise CommandError("--producers must be ≥ 0")
         if batch < 1:
@@ -45,8 +60,14 @@ class Command(BaseCommand):
         with tqdm(total=producers, unit="producer", disable=None) as bar:
             try:
                 stats = synthetic.generate(
-                    producers=producers, seed=seed, as_of=as_of, facts_per_producer=facts_per_producer,
-                    batch=batch, with_facts=not no_facts, progress=bar.update, counties=counties,
+                    producers=producers,
+                    seed=seed,
+                    as_of=as_of,
+                    facts_per_producer=facts_per_producer,
+                    batch=batch,
+                    with_facts=not no_facts,
+                    progress=bar.update,
+                    counties=counties,
                 )
             except ValueError as exc:
                 raise CommandError(str(exc)) from exc
