@@ -78,26 +78,28 @@ def float32(x: float) -> float:
     return struct.unpack("f", struct.pack("f", x))[0]
 
 
-def phrase_freq(tokens: list[str], phrase: list[str]) -> int:
-    """How many positions the phrase starts at (overlapping, like a Lucene phrase query)."""
-    if len(phrase) == 1:
-        return tokens.count(phrase[0])
-    first, n, count = phrase[0], len(phrase), 0
-    start = 0
-    while True:
-        try:
-            i = tokens.index(first, start)
-        except ValueError:
-            return count
-        if tokens[i : i + n] == phrase:
-            count += 1
-        start = i + 1
+def phrase_freq(stream: str, needle: str) -> int:
+    """How many positions a phrase starts at in a space-joined token stream (overlapping,
+    like a Lucene phrase query). ``needle`` is the phrase's tokens joined and padded with
+    one space each side (``padded``); string search beats splitting the stream ~6 times."""
+    if not stream or needle[1:-1] not in stream:
+        return 0
+    text = f" {stream} "
+    count, i = 0, text.find(needle)
+    while i >= 0:
+        count += 1
+        i = text.find(needle, i + 1)
+    return count
+
+
+def padded(phrase: list[str]) -> str:
+    return " " + " ".join(phrase) + " "
 
 
 # --- candidates --------------------------------------------------------------------------
 
 
-@dataclass
+@dataclass(slots=True)
 class Candidate:
     """What the ranker needs of one matching document; the stores fill it."""
 
@@ -114,7 +116,6 @@ class Candidate:
     sort_date: str | None = None
     score: float = 0.0
     matched: bool = False
-    _split: dict[str, list[str]] = field(default_factory=dict, repr=False)
     _lengths: tuple[int, ...] | None = field(default=None, repr=False)
 
     def length_tuple(self) -> tuple[int, ...]:
@@ -123,12 +124,8 @@ class Candidate:
             self._lengths = tuple(map(int, self.lens.split()))
         return self._lengths
 
-    def tokens(self, column: str) -> list[str]:
-        out = self._split.get(column)
-        if out is None:
-            text = self.raw_streams.get(column) or ""
-            out = self._split[column] = text.split() if text else []
-        return out
+    def stream(self, column: str) -> str:
+        return self.raw_streams.get(column) or ""
 
 
 def _plan_families(plan: QueryPlan) -> tuple[str, ...]:
@@ -166,7 +163,7 @@ class Scorer:
                     )
                     for f in _plan_families(plan)
                 ]
-                phrases.append((phrase, targets))
+                phrases.append((padded(phrase), targets))
             self.plans.append(phrases)
         self._norms: dict[tuple, float] = {}
 
@@ -180,15 +177,18 @@ class Scorer:
     def plan_score(self, c: Candidate, phrases) -> float | None:
         total = 0.0
         lengths = None
-        for phrase, targets in phrases:
+        streams = c.raw_streams
+        for needle, targets in phrases:
             found = False
             for col, family, weight, avg, index, uni_col in targets:
-                freq = phrase_freq(c.tokens(col), phrase)
+                freq = phrase_freq(streams.get(col), needle)
                 if freq:
                     found = True
                     if lengths is None:
                         lengths = c.length_tuple()
-                    length = lengths[index] if index < len(lengths) else len(c.tokens(uni_col))
+                    length = (
+                        lengths[index] if index < len(lengths) else len(c.stream(uni_col).split())
+                    )
                     total += self._tf(freq, length, family, weight, avg)
             if not found:
                 return None
@@ -215,7 +215,7 @@ def plan_score(c: Candidate, plan: QueryPlan) -> float | None:
     for phrase, stream in zip(plan.phrases, plan.streams, strict=True):
         phrases.append(
             (
-                phrase,
+                padded(phrase),
                 [
                     (
                         FAMILY_COLUMNS[f][1 if stream == "bi" else 0],

@@ -550,6 +550,12 @@ class ElasticsearchEngine(SearchEngine):
 
         if not q.key or q.key.isascii() or len(q.key) > 12:
             return None
+        if filters:
+            # The words match; the filters emptied the results, not a typo.
+            s = text_search(Search(using=self.client, index=self.aliases()), q, {})
+            found = s.extra(size=0, terminate_after=1).params(ignore_unavailable=True).execute()
+            if found.hits.total.value:
+                return None
         letters = pinyin_full(q.key)
         alt = parse(letters)
         if alt.pinyin is None or alt.pinyin.source != "pinyin":

@@ -58,9 +58,9 @@ def needed_columns(q: ParsedQuery) -> tuple[str, ...]:
 _parsed_tokens: dict[str, tuple[str, str] | None] = {}
 
 
-def count_facets(candidates: Iterable[Candidate]) -> dict[str, Counter]:
-    """Facet value counts from the candidates' own facet tokens (no extra query)."""
-    tokens = Counter(chain.from_iterable(c.facet_tokens.split() for c in candidates))
+def count_facets(token_strings: Iterable[str]) -> dict[str, Counter]:
+    """Facet value counts from documents' facet tokens (each a space-joined string)."""
+    tokens = Counter(chain.from_iterable(f.split() for f in token_strings))
     out: dict[str, Counter] = {}
     for token, n in tokens.items():
         parsed = _parsed_tokens.get(token, False)
@@ -75,6 +75,10 @@ def count_facets(candidates: Iterable[Candidate]) -> dict[str, Counter]:
                 counts = out[name] = Counter()
             counts[value] += n
     return out
+
+
+def _tokens(candidates: Iterable[Candidate]) -> list[str]:
+    return [c.facet_tokens for c in candidates]
 
 
 def passes_filters(c: Candidate, filters: dict[str, list[str]]) -> bool:
@@ -210,7 +214,9 @@ class EmbeddedEngine(SearchEngine):
         for c in found:
             c.score = EXACT_BONUS
         found.sort(key=order)
-        return self._respond(store, request, q, found, len(found), True, found, 1.0, True, filters)
+        return self._respond(
+            store, request, q, found, len(found), True, _tokens(found), 1.0, True, filters
+        )
 
     def _browse(self, store, request, q, filters):
         """No query, only filters: newest first (exact up to TRACK_TOTAL_HITS matches)."""
@@ -218,7 +224,9 @@ class EmbeddedEngine(SearchEngine):
         if counted <= TRACK_TOTAL_HITS:
             rows = store.match(None, filters, counted, ())
             rows.sort(key=_browse_order)
-            return self._respond(store, request, q, rows, len(rows), True, rows, 1.0, True, filters)
+            return self._respond(
+                store, request, q, rows, len(rows), True, _tokens(rows), 1.0, True, filters
+            )
         sample = store.match(None, filters, self.candidates, ())
         ranked = sorted(sample, key=_browse_order)
         return self._respond(
@@ -228,7 +236,7 @@ class EmbeddedEngine(SearchEngine):
             ranked,
             TRACK_TOTAL_HITS,
             False,
-            sample,
+            _tokens(sample),
             TRACK_TOTAL_HITS / max(1, len(sample)),
             False,
             filters,
@@ -237,15 +245,16 @@ class EmbeddedEngine(SearchEngine):
     def _by_text(self, store, request, q, filters):
         cap = self.candidates
         columns = needed_columns(q)
-        # One pass over the doclists, stopping after cap + 1 matches: facet tokens only.
+        # One pass over the doclists, stopping after cap + 1 matches: ids only.
         first = store.sample(q, filters, cap + 1)
         if len(first) <= cap:
             # Complete: read the token streams of exactly these rows (rowid look-ups).
+            found = store.by_ids(first, columns)
             scorer = Scorer(q)
-            ranked = [c for c in store.by_ids([c.id for c in first], columns) if scorer(c)]
+            ranked = [c for c in found if scorer(c)]
             ranked.sort(key=order)
             return self._respond(
-                store, request, q, ranked, len(ranked), True, first, 1.0, True, filters
+                store, request, q, ranked, len(ranked), True, _tokens(found), 1.0, True, filters
             )
         sample = first[:cap]  # uniform over the matches: the facet sample
         # Large: the title tier first (a title match always outranks a body-only one) ...
@@ -253,7 +262,7 @@ class EmbeddedEngine(SearchEngine):
         pool = {c.id: c for c in titled[:cap]}
         if len(titled) <= cap:
             # ... all of it is in: add the sample of the body-only rest ...
-            missing = [c.id for c in sample if c.id not in pool]
+            missing = [i for i in sample if i not in pool]
             for c in store.by_ids(missing, columns):
                 pool[c.id] = c
         # ... plus exact-name and prefix matches wherever they are.
@@ -266,8 +275,21 @@ class EmbeddedEngine(SearchEngine):
         ranked.sort(key=order)
         counted = store.count(q, filters, TRACK_TOTAL_HITS + 1)
         total, exact = min(counted, TRACK_TOTAL_HITS), counted <= TRACK_TOTAL_HITS
+        # The sample's facet tokens: mostly read already with the pool (the title tier is
+        # in the same rowid order), the rest looked up.
+        tokens = {i: pool[i].facet_tokens for i in sample if i in pool}
+        tokens.update(store.facet_tokens([i for i in sample if i not in tokens]))
         return self._respond(
-            store, request, q, ranked, total, exact, sample, total / len(sample), False, filters
+            store,
+            request,
+            q,
+            ranked,
+            total,
+            exact,
+            list(tokens.values()),
+            total / len(sample),
+            False,
+            filters,
         )
 
     def _respond(
@@ -278,7 +300,7 @@ class EmbeddedEngine(SearchEngine):
         ranked,
         total,
         total_exact,
-        facet_source,
+        facet_tokens,
         scale,
         facets_exact,
         filters,
@@ -302,7 +324,7 @@ class EmbeddedEngine(SearchEngine):
                     fields=row["fields"],
                 )
             )
-        facets = present(count_facets(facet_source), filters, scale) if request.facets else {}
+        facets = present(count_facets(facet_tokens), filters, scale) if request.facets else {}
         return SearchResponse(
             hits=hits,
             total=total,
@@ -317,6 +339,8 @@ class EmbeddedEngine(SearchEngine):
         """For a Han query without results: a same-sounding title part ("did you mean")."""
         if not q.key or q.key.isascii() or len(q.key) > 12:
             return None
+        if filters and store.sample(q, {}, 1):
+            return None  # the words match; the filters emptied the results, not a typo
         letters = pinyin_full(q.key)
         alt = parse(letters)
         if alt.pinyin is None or alt.pinyin.source != "pinyin":

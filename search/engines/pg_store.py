@@ -36,7 +36,6 @@ from .store_base import (
     candidates,
     displayed,
     doc_row,
-    sampled,
 )
 
 BODY_TOKENS = 8000
@@ -280,13 +279,18 @@ class PostgresStore(StoreBase):
             )
             return self._candidates(cur, columns)
 
-    def sample(self, q, filters, limit: int) -> list[Candidate]:
+    def sample(self, q, filters, limit: int) -> list[int]:
         cond, params = where(q, filters)
         with self.cursor() as cur:
-            cur.execute(
-                f"SELECT id, f FROM {self.doc_table} WHERE {cond} LIMIT %s", [*params, limit]
-            )
-            return sampled(cur.fetchall())
+            cur.execute(f"SELECT id FROM {self.doc_table} WHERE {cond} LIMIT %s", [*params, limit])
+            return [r[0] for r in cur.fetchall()]
+
+    def facet_tokens(self, ids: list[int]) -> dict[int, str]:
+        if not ids:
+            return {}
+        with self.cursor() as cur:
+            cur.execute(f"SELECT id, f FROM {self.doc_table} WHERE id = ANY(%s)", [ids])
+            return {i: f or "" for i, f in cur.fetchall()}
 
     def count(self, q, filters, cap: int) -> int:
         cond, params = where(q, filters)

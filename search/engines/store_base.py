@@ -81,24 +81,6 @@ def candidates(rows: Iterable[tuple], columns: tuple[str, ...]) -> list[Candidat
     return out
 
 
-def sampled(rows: Iterable[tuple]) -> list[Candidate]:
-    """(id, facet tokens) rows of a sample: only what facet counting needs."""
-    return [
-        Candidate(
-            id=rid,
-            key="",
-            type_rank=0,
-            title_len=0,
-            title_key="",
-            title_py="",
-            title_ini="",
-            raw_streams={},
-            facet_tokens=f or "",
-        )
-        for rid, f in rows
-    ]
-
-
 def displayed(rows: Iterable[tuple]) -> dict[int, dict]:
     """(id, key, type, title, url, body, data) rows by id, for hits and highlighting."""
     return {

@@ -231,6 +231,19 @@ def test_highlight_marks_original_characters(indexed):
 def test_suggestion_for_a_homophone(indexed):
     resp = indexed.search(SearchRequest(q="绿园"))
     assert resp.total == 0 and resp.suggestion == "绿源"
+    filtered = indexed.search(SearchRequest(q="绿园", filters={"region": ["140000"]}))
+    assert filtered.total == 0 and filtered.suggestion == "绿源"
+
+
+def test_no_suggestion_when_only_the_filters_empty_the_results(indexed):
+    indexed.index_documents([producer(8, "吕峰农业有限公司", kind="enterprise")])
+    # 绿丰 is spelled as indexed (a family farm) and the kind filter excludes it: the
+    # same-sounding enterprise 吕峰 is not what the visitor meant.
+    resp = indexed.search(SearchRequest(q="绿丰", filters={"kind": ["enterprise"]}))
+    assert resp.total == 0 and resp.suggestion is None
+    # Without a match for the words themselves, the filtered homophone is offered.
+    resp = indexed.search(SearchRequest(q="律风", filters={"kind": ["enterprise"]}))
+    assert resp.total == 0 and resp.suggestion == "吕峰"
 
 
 def test_browse_by_filters_without_query(indexed):
