@@ -10,6 +10,7 @@ from __future__ import annotations
 import csv
 import functools
 import io
+import os
 import re
 import secrets
 import unicodedata
@@ -362,7 +363,7 @@ def _page_html(rows: list[tuple[int, str, str, bool]]) -> str:
     return f'<div class="pg"{_zebra(stripes)}>{body}</div>'
 
 
-def grid_pages(results: list[dict]) -> str:
+def page_blocks(results: list[dict]) -> list[str]:
     """The grid as page blocks of at most LINES_PER_PAGE lines (see above)."""
     from django.utils.html import escape
 
@@ -377,12 +378,35 @@ def grid_pages(results: list[dict]) -> str:
         used += height
     if page:
         pages.append(_page_html(page))
-    return "".join(pages)
+    return pages
 
 
-def render_pdf(check: BatchCheck) -> bytes:
+def grid_pages(results: list[dict]) -> str:
+    return "".join(page_blocks(results))
+
+
+# Reports of more than PAGES_PER_PART pages render in parts on up to PDF_WORKERS cores
+# (credit.checks.pdfparts); below that a second process costs more than it saves.
+PAGES_PER_PART = 40
+
+
+def pdf_workers() -> int:
+    return max(1, getattr(settings, "CHECK_PDF_WORKERS", None) or min(2, os.cpu_count() or 1))
+
+
+def part_sizes(pages: int, parts: int) -> list[int]:
+    """Grid pages per part: the first part also holds the cover page, so together the
+    parts are as even as possible over ``pages + 1`` pages."""
+    total = pages + 1
+    sizes = [total // parts + (1 if i < total % parts else 0) for i in range(parts)]
+    sizes[0] -= 1
+    return sizes
+
+
+def render_pdf(check: BatchCheck, workers: int | None = None) -> bytes:
     from django.utils.safestring import mark_safe
-    from weasyprint import HTML
+
+    from credit.checks import pdfparts
 
     context = meta(check)
     context["qr"] = qr_data_uri(context["verify_url"])
@@ -396,9 +420,24 @@ def render_pdf(check: BatchCheck) -> bytes:
     context["grid_width"] = GRID_WIDTH
     context["page_margins"] = " ".join(f"{mm}mm" for mm in PAGE_MARGINS_MM)
     context["font_pt"], context["line_pt"] = FONT_PT, LINE_PT
-    context["grid"] = mark_safe(grid_pages(check.results))
-    html = render_to_string("credit/checks/report_pdf.html", context)
-    return HTML(string=html, base_url=str(settings.BASE_DIR)).write_pdf()
+    pages = page_blocks(check.results)
+    context["total_pages"] = len(pages) + 1  # the cover, then one page per block
+    parts = max(1, min(workers or pdf_workers(), len(pages) // PAGES_PER_PART))
+    htmls, start = [], 0
+    for i, size in enumerate(part_sizes(len(pages), parts)):
+        htmls.append(
+            render_to_string(
+                "credit/checks/report_pdf.html",
+                {
+                    **context,
+                    "continuation": i > 0,
+                    "first_page": start + 2,  # page 1 is the cover
+                    "grid": mark_safe("".join(pages[start : start + size])),
+                },
+            )
+        )
+        start += size
+    return pdfparts.render_parts(htmls, str(settings.BASE_DIR))
 
 
 def pdf_bytes(check: BatchCheck) -> bytes:

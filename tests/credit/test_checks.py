@@ -740,3 +740,60 @@ def test_pdf_grid_is_paginated_exactly(tmp_path):
     for page in text[1:pages]:
         assert "序号" in page and "匹配主体" in page and check.display_code in page
     assert "160" in text[pages - 1]  # the last row is on the last page
+
+
+def _pdf_pages_text(data: bytes, tmp_path, name: str) -> tuple[int, list[str], str]:
+    path = tmp_path / name
+    path.write_bytes(data)
+    info = subprocess.run(["pdfinfo", str(path)], capture_output=True, check=True, text=True)
+    pages = int(re.search(r"Pages:\s+(\d+)", info.stdout).group(1))
+    text = subprocess.run(
+        ["pdftotext", "-layout", str(path), "-"], capture_output=True, check=True, text=True
+    ).stdout.split("\f")[:pages]
+    return pages, text, info.stdout
+
+
+def test_pdf_rendered_in_parts_matches_one_piece(tmp_path, monkeypatch):
+    """A long report renders in parts in other processes (credit.checks.pdfparts) and is
+    joined: same pages, page numbers running on across the join, the column header and
+    the verification code on every grid page, the document title kept."""
+    from credit.checks import pdfparts
+
+    check = _synthetic_check(160)
+    blocks = len(report.page_blocks(check.results))
+    monkeypatch.setattr(report, "PAGES_PER_PART", 1)
+    whole = _pdf_pages_text(report.render_pdf(check, workers=1), tmp_path, "whole.pdf")
+    parted = _pdf_pages_text(report.render_pdf(check, workers=3), tmp_path, "parts.pdf")
+    assert pdfparts._pool is not None  # the later parts went to pool processes
+    assert whole[0] == parted[0] == 1 + blocks
+    for k, page in enumerate(parted[1], start=1):
+        assert f"第{k}页/共{1 + blocks}页" in "".join(page.split())
+        if k > 1:
+            assert "序号" in page and check.display_code in page
+    for a, b in zip(whole[1], parted[1], strict=True):
+        assert a.split() == b.split()
+    assert f"Title:           信用批量核查报告 {check.display_code}" in parted[2]
+
+
+def test_pdf_parts_fall_back_to_one_process(tmp_path, monkeypatch):
+    """Where no process can be started (multiprocessing refuses children in a daemonic
+    process, e.g. some worker pools), the parts are rendered here one after another."""
+    from credit.checks import pdfparts
+
+    def refuse(workers):
+        raise AssertionError("daemonic processes are not allowed to have children")
+
+    check = _synthetic_check(160)
+    blocks = len(report.page_blocks(check.results))
+    monkeypatch.setattr(report, "PAGES_PER_PART", 2)
+    monkeypatch.setattr(pdfparts, "_executor", refuse)
+    pages, text, _info = _pdf_pages_text(report.render_pdf(check, workers=2), tmp_path, "f.pdf")
+    assert pages == 1 + blocks
+    assert f"第{pages}页/共{pages}页" in "".join(text[-1].split())
+
+
+def test_part_sizes_balance_the_cover_page():
+    assert report.part_sizes(200, 1) == [200]
+    assert report.part_sizes(200, 2) == [100, 100]
+    assert report.part_sizes(5, 3) == [1, 2, 2]
+    assert sum(report.part_sizes(77, 4)) == 77
