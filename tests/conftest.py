@@ -110,6 +110,16 @@ def celery_worker(django_db_setup, django_db_blocker):
 
 
 @pytest.fixture(autouse=True)
+def _still_rate_limit_clock(monkeypatch):
+    """Rate-limit budgets are per fixed window: hold the windows' clock at the test's start,
+    so a test's requests are never split across two windows by a slow machine."""
+    from credit.publicforms import guard
+
+    now = time.time()
+    monkeypatch.setattr(guard, "_clock", lambda: now)
+
+
+@pytest.fixture(autouse=True)
 def _reference_data(request):
     """Transactional tests truncate every table afterwards, migrations' data included:
     put the GB/T 2260 regions and policy v1 back before such a test runs."""
