@@ -73,7 +73,9 @@ def repair_changed(sender, instance, raw=False, **kwargs):
 
 
 @_safe
-def grades_changed(sender, producer_ids=(), **kwargs):
+def producers_changed(sender, producer_ids=(), **kwargs):
+    """``grades_changed`` and ``records_imported``: a producer's key also brings its record
+    documents (certified products, blacklist entries, cases: ``indexing.expand``)."""
     _mark(f"producer:{int(i)}" for i in producer_ids)
 
 
@@ -146,7 +148,8 @@ def connect() -> None:
     for model in FACT_MODELS:
         post_save.connect(fact_changed, sender=model, dispatch_uid=f"search-fact-{model.__name__}")
     post_save.connect(repair_changed, sender=RepairApplication, dispatch_uid="search-repair")
-    events.grades_changed.connect(grades_changed, dispatch_uid="search-grades")
+    events.grades_changed.connect(producers_changed, dispatch_uid="search-grades")
+    events.records_imported.connect(producers_changed, dispatch_uid="search-imports")
     # Wagtail sends page_published/unpublished with the specific class as sender: no filter.
     wagtail_published.connect(page_published, dispatch_uid="search-page-published")
     wagtail_unpublished.connect(page_unpublished, dispatch_uid="search-page-unpublished")

@@ -317,6 +317,8 @@ class _Import:
             )
             return self.result(False)
         result = self.result(True)
+        if not self.dry_run and self.affected:
+            self._announce(sorted(self.affected))
         if not self.dry_run and self.recompute and self.affected:
             from credit.signals import schedule_recompute
 
@@ -326,6 +328,16 @@ class _Import:
                 log.exception("import committed but scheduling the recompute failed")
                 result.counts["recompute_failed"] = 1
         return result
+
+    @staticmethod
+    def _announce(producer_ids: list[int]) -> None:
+        """Rows written in bulk send no post_save: tell listeners (the search index) which
+        producers' rows or facts changed, whether or not their grade does."""
+        from credit import events
+
+        transaction.on_commit(
+            lambda: events.records_imported.send(sender=Producer, producer_ids=producer_ids)
+        )
 
     def _reset_counts(self):
         for k in self.counts:

@@ -171,3 +171,55 @@ def test_view_restrictions_hide_and_show_a_section(commit):
     commit(PageViewRestriction.objects.create, page=section, restriction_type="login")
     commit(section.delete)  # cascades to the restriction: handlers must cope
     assert keys("抽检计划") == [] and keys("内部资料") == []
+
+
+def _write_csv(path, header, rows):
+    import csv
+
+    with open(path, "w", newline="", encoding="utf-8") as fh:
+        writer = csv.writer(fh)
+        writer.writerow(header)
+        writer.writerows(rows)
+    return str(path)
+
+
+def test_imported_producers_and_records_are_indexed(commit, client, tmp_path):
+    """Imports write in bulk (no post_save) and a producer's grade need not change (a new
+    producer without facts stays U): the importer's ``records_imported`` still reindexes."""
+    from django.core.management import call_command
+
+    from credit.identifiers import make_uscc
+
+    uscc = make_uscc("93", "220122", "MA00KMP01")
+    header = ["uscc", "id_number", "name", "kind", "region_code", "address", "legal_rep",
+              "phone", "categories"]  # fmt: skip
+    producers = _write_csv(
+        tmp_path / "p.csv",
+        header,
+        [[uscc, "", "农安县禾润导入专业合作社", "cooperative", "220122", "", "", "", "grain"]],
+    )
+    commit(call_command, "import_facts", "producers", producers, verbosity=0)
+    p = m.Producer.objects.get(uscc=uscc)
+    assert p.grade == "U"
+    assert keys("herun") == [f"producer:{p.pk}"]  # pinyin: the engine, not a substring
+    body = client.get("/api/v1/producers/", {"q": "hrdr"}).json()
+    assert [r["uscc"] for r in body["results"]] == [uscc]
+
+    # A rename by import reaches the index too.
+    renamed = _write_csv(
+        tmp_path / "p2.csv",
+        header,
+        [[uscc, "", "农安县禾润更名专业合作社", "cooperative", "220122", "", "", "", "grain"]],
+    )
+    commit(call_command, "import_facts", "producers", renamed, verbosity=0)
+    assert keys("更名") == [f"producer:{p.pk}"] and keys("导入") == []
+
+    # Imported records (here a blacklist entry) get their documents.
+    blacklist = _write_csv(
+        tmp_path / "b.csv",
+        ["decision_number", "producer", "start_date", "end_date", "reason", "legal_basis"],
+        [["农农黑〔2026〕7号", uscc, str(TODAY - DAY), "", "使用禁用药物", "《农产品质量安全法》"]],
+    )
+    commit(call_command, "import_facts", "blacklist", blacklist, verbosity=0)
+    entry = m.BlacklistEntry.objects.get(producer=p)
+    assert f"blacklist:{entry.pk}" in keys("更名", types=["blacklist"])
