@@ -1,6 +1,8 @@
 """Pages for organisation users (check by upload or paste, results, reports) and the
 public verification page of issued reports."""
 
+import functools
+
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
@@ -21,11 +23,28 @@ from credit.publicforms import guard
 PAGE_SIZE = 100
 
 
+class NotAMember(PermissionDenied):
+    pass
+
+
 def _organisations(user):
     orgs = Organisation.objects.filter(users=user, active=True)
     if not orgs.exists():
-        raise PermissionDenied("not a member of an organisation")
+        raise NotAMember("not a member of an organisation")
     return orgs
+
+
+def not_a_member(view):
+    """A signed-in user outside every organisation is told how to get access (403)."""
+
+    @functools.wraps(view)
+    def wrapped(request, *args, **kwargs):
+        try:
+            return view(request, *args, **kwargs)
+        except NotAMember:
+            return render(request, "credit/checks/not_a_member.html", status=403)
+
+    return wrapped
 
 
 def _row_errors(errors, numbers, what):
@@ -44,6 +63,7 @@ def _row_errors(errors, numbers, what):
 
 
 @login_required
+@not_a_member
 @never_cache
 def index(request):
     orgs = _organisations(request.user)
@@ -100,6 +120,7 @@ def _form_view(request, form_class, template, source, read, what):
 
 
 @login_required
+@not_a_member
 def upload(request):
     return _form_view(
         request,
@@ -112,6 +133,7 @@ def upload(request):
 
 
 @login_required
+@not_a_member
 def paste(request):
     return _form_view(
         request,
@@ -131,6 +153,7 @@ def _own_check(request, pk):
 
 
 @login_required
+@not_a_member
 @never_cache
 def detail(request, pk):
     check = _own_check(request, pk)
@@ -157,6 +180,7 @@ def detail(request, pk):
 
 
 @login_required
+@not_a_member
 def download(request, pk, fmt):
     if fmt not in REPORT_TYPES:
         raise Http404

@@ -11,7 +11,7 @@ import subprocess
 
 import pytest
 from django.contrib.auth import get_user_model
-from django.core.management import call_command
+from django.core.management import CommandError, call_command
 from django.test import override_settings
 from django.urls import include, path
 
@@ -441,7 +441,23 @@ def test_pages_need_an_organisation_member(client):
     assert client.get("/checks/", **HOST).status_code == 302
     user = get_user_model().objects.create_user("outsider", password="pw-123456")
     client.force_login(user)
-    assert client.get("/checks/", **HOST).status_code == 403
+    refused = client.get("/checks/upload/", **HOST)
+    assert refused.status_code == 403
+    text = refused.content.decode()
+    assert "尚未加入核查机构" in text and "--user outsider" in text
+    # issue_api_token --user makes the account a member: the pages open.
+    out = io.StringIO()
+    call_command(
+        "issue_api_token", "长春农博会组委会", "--scenario", "exhibition", "--user", "outsider",
+        stdout=out,
+    )  # fmt: skip
+    assert "outsider" in out.getvalue() and ApiToken.authenticate(out.getvalue().split()[-1])
+    assert client.get("/checks/upload/", **HOST).status_code == 200
+    with pytest.raises(CommandError, match="no such user"):
+        call_command(
+            "issue_api_token", "长春农博会组委会", "--scenario", "exhibition", "--user", "nobody",
+            stdout=io.StringIO(),
+        )  # fmt: skip
 
 
 def upload(client, name, data, content_type, **fields):
