@@ -123,10 +123,14 @@ class CreditIndexView(ScopedMixin, generic.IndexView):
         yield from super().stream_csv(queryset)
 
     def search_q(self, query: str) -> Q:
+        from credit.text import t2s
+
         text = unicodedata.normalize("NFKC", query or "").strip()
         q = Q()
-        for field in self.search_contains:
-            q |= Q(**{f"{field}__icontains": text})
+        # Staff may type traditional characters (綠源) for names kept in simplified (绿源).
+        for variant in dict.fromkeys([text, t2s(text)]):
+            for field in self.search_contains:
+                q |= Q(**{f"{field}__icontains": variant})
         key = re.sub(r"\s+", "", text).upper()
         if key:
             for field in self.search_exact:

@@ -207,6 +207,7 @@ def producers():
     ("q", "expected"),
     [
         ("绿源", [True, False]),
+        ("綠源", [True, False]),  # traditional, folded for the listing search
         ("合作", [True, True]),
         ("丰收", [False, True]),
         ("苹果", [False, False]),
